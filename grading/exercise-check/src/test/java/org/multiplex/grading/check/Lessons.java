@@ -1,0 +1,69 @@
+package org.multiplex.grading.check;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** The lessons of this checkout, found on disk, and what the check needs to know of each. */
+final class Lessons {
+
+    private static final Pattern TODO = Pattern.compile("TODO\\((\\d+\\.\\d+)\\)");
+
+    static final Path ROOT = Path.of(System.getProperty("course.root", "../..")).toAbsolutePath().normalize();
+
+    private Lessons() {
+    }
+
+    /** Returns the slugs of lessons that have a graded suite, as {@code 01-blocking}. */
+    static List<String> graded() {
+        try (Stream<Path> dirs = Files.list(ROOT.resolve("grading"))) {
+            return dirs.filter(d -> d.getFileName().toString().matches("\\d\\d-.+"))
+                    .filter(d -> Files.isDirectory(ROOT.resolve("exercises").resolve(d.getFileName())))
+                    .map(d -> d.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Returns the tasks that still have a stub in a lesson's exercises. */
+    static Set<String> tasksWithWork(String slug) throws IOException {
+        Set<String> tasks = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(ROOT.resolve("exercises").resolve(slug).resolve("src"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = TODO.matcher(Files.readString(f));
+                while (m.find()) {
+                    tasks.add(m.group(1));
+                }
+            }
+        }
+        return tasks;
+    }
+
+    /**
+     * Returns the class path of a child JVM that runs a lesson's suite against a tree: the
+     * suite's classes, the tree's lesson classes, and the kit with its libraries.
+     */
+    static String classPath(String slug, String tree) throws IOException {
+        List<String> entries = new ArrayList<>();
+        entries.add(ROOT.resolve("grading").resolve(slug).resolve("target/test-classes").toString());
+        entries.add(ROOT.resolve(tree).resolve(slug).resolve("target/classes").toString());
+        Path listed = Path.of(System.getProperty("kit.classpath"));
+        for (String entry : Files.readString(listed).strip().split(File.pathSeparator)) {
+            // Lesson modules come from the lines above, never from the check's own dependencies.
+            Path p = Path.of(entry).toAbsolutePath().normalize();
+            if (!p.startsWith(ROOT) || p.startsWith(ROOT.resolve("kit"))) {
+                entries.add(entry);
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+}
