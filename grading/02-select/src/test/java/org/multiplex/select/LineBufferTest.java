@@ -1,0 +1,53 @@
+package org.multiplex.select;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ProtocolException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.multiplex.kit.grading.Graded;
+
+/** Task 2.5: chat lines, split and joined as TCP delivers them. No sockets: fake reads. */
+class LineBufferTest {
+
+    private final LineBuffer buffer = new LineBuffer(10);
+    private final List<String> lines = new ArrayList<>();
+
+    @Graded(task = "2.5")
+    void reassembles_a_line_split_across_reads() throws ProtocolException {
+        take("hel");
+        take("lo");
+        assertThat(lines).isEmpty();
+        take("\n");
+        assertThat(lines).containsExactly("hello");
+    }
+
+    @Graded(task = "2.5")
+    void separates_several_lines_of_one_read() throws ProtocolException {
+        take("one\ntwo\nthr");
+        assertThat(lines).containsExactly("one", "two");
+    }
+
+    @Graded(task = "2.5")
+    void ends_a_line_at_a_newline_or_at_a_carriage_return_and_newline() throws ProtocolException {
+        take("unix\nwindows\r\n\r\n");
+        assertThat(lines).containsExactly("unix", "windows", "");
+    }
+
+    @Graded(task = "2.5", points = 2)
+    void accepts_a_line_of_the_maximum_length_and_refuses_a_longer_one() throws ProtocolException {
+        take("0123456789\r\n");
+        assertThat(lines).containsExactly("0123456789");
+        assertThatThrownBy(() -> take("0123456789A\n"))
+                .as("take() of an 11-byte line with a maximum of 10")
+                .isInstanceOf(ProtocolException.class);
+    }
+
+    private void take(String bytes) throws ProtocolException {
+        buffer.take(ByteBuffer.wrap(bytes.getBytes(UTF_8)), lines::add);
+    }
+}
