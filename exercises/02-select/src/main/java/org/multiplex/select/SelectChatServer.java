@@ -5,20 +5,15 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
-import org.multiplex.kit.net.ConnectionStats;
-import org.multiplex.kit.net.Server;
 import org.multiplex.kit.net.ServerMain;
 
 /**
- * A line-based chat server on one thread and one {@link Selector}.
+ * A line-based chat server on a {@link SelectServer}: one thread, one selector, reading only.
  *
  * <p>A newcomer is welcomed by name (its address, as {@code 127.0.0.1:50312}) and announced to the
  * others. Every line a client sends reaches every other client once, as {@code name: line}. A
@@ -29,18 +24,12 @@ import org.multiplex.kit.net.ServerMain;
  * whose socket cannot take a whole message is disconnected as too slow. Lesson 3's buffers would
  * let it catch up instead.
  */
-public final class SelectChatServer implements Server {
+public final class SelectChatServer extends SelectServer {
 
     /** The longest line a client may send, in bytes, line end not counted. */
     public static final int MAX_LINE = 1024;
 
-    private final InetSocketAddress address;
-    private final ConnectionStats stats = new ConnectionStats();
     private final ByteBuffer incoming = ByteBuffer.allocateDirect(16 * 1024);
-    private Selector selector;
-    private ServerSocketChannel listener;
-    private Thread loop;
-    private volatile boolean running;
 
     /** What the server keeps of one chatter: its name and its unfinished line. */
     private record Chatter(String name, LineBuffer lines) {
@@ -52,7 +41,7 @@ public final class SelectChatServer implements Server {
      * @param address where to listen; port 0 lets the system choose
      */
     public SelectChatServer(InetSocketAddress address) {
-        this.address = address;
+        super(address, "select-chat-server");
     }
 
     /** Runs the server: {@code --port} (default 51423, the seed's) and {@code --host}. */
@@ -61,49 +50,10 @@ public final class SelectChatServer implements Server {
     }
 
     @Override
-    public synchronized InetSocketAddress start() throws IOException {
-        selector = Selector.open();
-        listener = ServerSocketChannel.open();
-        listener.bind(address, 1024);
-        listener.configureBlocking(false);
-        listener.register(selector, SelectionKey.OP_ACCEPT);
-        running = true;
-        loop = Thread.ofPlatform().name("select-chat-server").start(this::serve);
-        return (InetSocketAddress) listener.getLocalAddress();
-    }
-
-    private void serve() {
-        try {
-            while (running) {
-                selector.select();
-                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
-                while (ready.hasNext()) {
-                    SelectionKey key = ready.next();
-                    ready.remove();
-                    if (key.isAcceptable()) {
-                        accept();
-                    } else if (key.isReadable()) {
-                        read(key);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            System.getLogger(SelectChatServer.class.getName()).log(System.Logger.Level.ERROR, "select failed", e);
-        } finally {
-            closeEverything();
-        }
-    }
-
-    private void accept() throws IOException {
-        SocketChannel client = listener.accept();
-        if (client == null) {
-            return;
-        }
-        client.configureBlocking(false);
-        InetSocketAddress peer = (InetSocketAddress) client.getRemoteAddress();
+    protected void accepted(SelectionKey key) throws IOException {
+        InetSocketAddress peer = (InetSocketAddress) ((SocketChannel) key.channel()).getRemoteAddress();
         Chatter chatter = new Chatter(peer.getHostString() + ":" + peer.getPort(), new LineBuffer(MAX_LINE));
-        SelectionKey key = client.register(selector, SelectionKey.OP_READ, chatter);
-        stats.accepted();
+        key.attach(chatter);
         // tag::welcome[]
         if (send(key, "Welcome to the chat server, " + chatter.name() + "\n")) {
             broadcast(key, "* " + chatter.name() + " joined\n");
@@ -111,7 +61,8 @@ public final class SelectChatServer implements Server {
         // end::welcome[]
     }
 
-    private void read(SelectionKey key) {
+    @Override
+    protected void readable(SelectionKey key) {
         SocketChannel client = (SocketChannel) key.channel();
         Chatter chatter = (Chatter) key.attachment();
         try {
@@ -156,42 +107,9 @@ public final class SelectChatServer implements Server {
 
     /** Drops a chatter, once, and tells the others. */
     private void leave(SelectionKey key) {
-        if (!key.isValid()) {
-            return;
+        if (drop(key)) {
+            broadcast(null, "* " + ((Chatter) key.attachment()).name() + " left\n");
         }
-        key.cancel();
-        try {
-            key.channel().close();
-        } catch (IOException e) {
-            // Closed all the same.
-        }
-        stats.closed();
-        broadcast(null, "* " + ((Chatter) key.attachment()).name() + " left\n");
-    }
-
-    private void closeEverything() {
-        for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof Chatter && key.isValid()) {
-                key.cancel();
-                try {
-                    key.channel().close();
-                } catch (IOException e) {
-                    // Closed all the same.
-                }
-                stats.closed();
-            }
-        }
-        try {
-            listener.close();
-            selector.close();
-        } catch (IOException e) {
-            // Nothing left to do with them.
-        }
-    }
-
-    /** Returns what the server has seen of its clients, and which threads did its work. */
-    public ConnectionStats stats() {
-        return stats;
     }
 
     /** Returns how many chatters are connected now. */
@@ -199,17 +117,4 @@ public final class SelectChatServer implements Server {
         return stats.openCount();
     }
 
-    @Override
-    public synchronized void close() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        selector.wakeup();
-        try {
-            loop.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -3,25 +3,18 @@ package org.multiplex.select;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Iterator;
 
-import org.multiplex.kit.net.ConnectionStats;
-import org.multiplex.kit.net.Server;
 import org.multiplex.kit.net.ServerMain;
 import org.multiplex.kit.zen.Zen;
 
 /**
- * A Zen server with one thread and one {@link Selector}, interested only in accepting and reading.
+ * A Zen server on a {@link SelectServer}: one thread, one selector, reading only.
  *
- * <p>The thread sleeps in {@code select()} until a client connects or sends bytes, does what those
- * bytes ask, and goes back to sleep. No client can stall it, because it never waits for any one
- * of them: each read takes only what has already arrived.
+ * <p>Each read takes only what has already arrived, so the bytes of a request may come over many
+ * wake-ups: a {@link RequestBuffer} attached to each client's key keeps them in between.
  *
  * <h2>What this server gets wrong</h2>
  *
@@ -31,16 +24,10 @@ import org.multiplex.kit.zen.Zen;
  * part of an answer. This server closes such a client rather than send half an answer. Lesson 3
  * keeps the rest of the answer and waits until the socket can take it.
  */
-public final class SelectZenServer implements Server {
+public final class SelectZenServer extends SelectServer {
 
-    private final InetSocketAddress address;
-    private final ConnectionStats stats = new ConnectionStats();
     /** One buffer for every read: the loop handles one client at a time. */
     private final ByteBuffer incoming = ByteBuffer.allocateDirect(16 * 1024);
-    private Selector selector;
-    private ServerSocketChannel listener;
-    private Thread loop;
-    private volatile boolean running;
 
     /**
      * Makes a server that will listen on an address.
@@ -48,7 +35,7 @@ public final class SelectZenServer implements Server {
      * @param address where to listen; port 0 lets the system choose
      */
     public SelectZenServer(InetSocketAddress address) {
-        this.address = address;
+        super(address, "select-zen-server");
     }
 
     /** Runs the server: {@code --port} (default 1060, the book's) and {@code --host}. */
@@ -57,61 +44,12 @@ public final class SelectZenServer implements Server {
     }
 
     @Override
-    public synchronized InetSocketAddress start() throws IOException {
-        selector = Selector.open();
-        listener = ServerSocketChannel.open();
-        listener.bind(address, 1024);
-        listener.configureBlocking(false);
-        listener.register(selector, SelectionKey.OP_ACCEPT);
-        running = true;
-        loop = Thread.ofPlatform().name("select-zen-server").start(this::serve);
-        return (InetSocketAddress) listener.getLocalAddress();
+    protected void accepted(SelectionKey key) {
+        key.attach(new RequestBuffer());
     }
 
-    private void serve() {
-        try {
-            selectLoop();
-        } catch (IOException e) {
-            System.getLogger(SelectZenServer.class.getName()).log(System.Logger.Level.ERROR, "select failed", e);
-        } finally {
-            closeEverything();
-        }
-    }
-
-    private void selectLoop() throws IOException {
-        // BEGIN SOLUTION 2.2: select, then accept or read for each selected key, removing it from the selected set; stop when running is false
-        // tag::select-loop[]
-        while (running) {
-            selector.select();
-            Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
-            while (ready.hasNext()) {
-                SelectionKey key = ready.next();
-                ready.remove(); // The selector never empties this set by itself.
-                if (key.isAcceptable()) {
-                    accept();
-                } else if (key.isReadable()) {
-                    read(key);
-                }
-            }
-        }
-        // end::select-loop[]
-        // END SOLUTION
-    }
-
-    // tag::accept[]
-    private void accept() throws IOException {
-        SocketChannel client = listener.accept();
-        if (client == null) {
-            return; // Another wake-up took it, or the client gave up before we got here.
-        }
-        client.configureBlocking(false);
-        client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        client.register(selector, SelectionKey.OP_READ, new RequestBuffer());
-        stats.accepted();
-    }
-    // end::accept[]
-
-    private void read(SelectionKey key) {
+    @Override
+    protected void readable(SelectionKey key) {
         // BEGIN SOLUTION 2.3: read what has arrived; answer every complete request; on end of stream, a reset or an oversized request, drop the client
         // tag::read[]
         SocketChannel client = (SocketChannel) key.channel();
@@ -148,54 +86,5 @@ public final class SelectZenServer implements Server {
             throw new UncheckedIOException(new IOException("the client is not reading its answers"));
         }
         stats.answered();
-    }
-
-    private void drop(SelectionKey key) {
-        key.cancel();
-        try {
-            key.channel().close();
-        } catch (IOException e) {
-            // Closing a socket that already failed may fail too; it is closed all the same.
-        }
-        stats.closed();
-    }
-
-    /** Runs on the loop's own thread, after the loop: closes every client and the listener. */
-    private void closeEverything() {
-        for (SelectionKey key : selector.keys()) {
-            if (key.channel() instanceof SocketChannel) {
-                drop(key);
-            }
-        }
-        try {
-            listener.close();
-            selector.close();
-        } catch (IOException e) {
-            // Nothing left to do with them.
-        }
-    }
-
-    /** Returns what the server has seen of its clients, and which threads did its work. */
-    public ConnectionStats stats() {
-        return stats;
-    }
-
-    /** Returns how many keys the selector holds: the listener's and one per client. */
-    public int registeredKeys() {
-        return selector.isOpen() ? selector.keys().size() : 0;
-    }
-
-    @Override
-    public synchronized void close() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        selector.wakeup();
-        try {
-            loop.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
