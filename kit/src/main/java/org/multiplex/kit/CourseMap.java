@@ -60,6 +60,7 @@ public final class CourseMap {
                 System.out.printf("   your code: exercises/%s/%n", lesson.slug());
                 System.out.printf("   demo:      mvn -q compile exec:exec -Dlesson=%d%n", lesson.number());
                 System.out.printf("   grade:     mvn -q test -Dlesson=%d%n", lesson.number());
+                System.out.printf("   explore:   mvn -q compile exec:exec@jshell -Dlesson=%d%n", lesson.number());
             }
             System.out.println();
         }
