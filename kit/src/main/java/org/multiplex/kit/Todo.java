@@ -49,6 +49,18 @@ public final class Todo extends UnsupportedOperationException {
     }
 
     /**
+     * Explains why a demo failed: the first stub the code reached, if it reached one (a student's
+     * task still to do), or else the failure itself.
+     *
+     * @param  failure what the demo caught
+     * @return one line to print
+     */
+    public static String explain(Throwable failure) {
+        List<Todo> raised = drain();
+        return raised.isEmpty() ? failure.toString() : "the code reached a stub: " + raised.get(0).getMessage();
+    }
+
+    /**
      * Closes something (a client's socket) as soon as any stub is reached, so that a client
      * waiting for an answer fails at once instead of at its timeout.
      *

@@ -9,6 +9,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.LockSupport;
 
+import org.multiplex.kit.Todo;
+
 /**
  * Lesson 3's demo: a client sends a million requests before it reads a single answer. The server
  * must stop reading from it, or hold 24 MB of answers for it.
@@ -67,7 +69,7 @@ public final class Demo {
             System.out.printf("Once the client read, all %,d answers arrived in %d ms; the server never held more than %,d bytes.%n",
                     answered, (System.nanoTime() - start) / 1_000_000, server.peakBufferedBytes());
         } catch (IOException | RuntimeException e) {
-            System.out.println("The demo failed: " + e);
+            System.out.println("The demo failed: " + Todo.explain(e));
         }
     }
 }

@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.function.Function;
 
+import org.multiplex.kit.Todo;
 import org.multiplex.kit.net.Server;
 import org.multiplex.kit.zen.ZenClient;
 
@@ -44,7 +45,7 @@ public final class Demo {
                 slow.send(" than?");
                 System.out.println("  slow client: finished its request and got \"" + slow.readAnswer() + "\"");
             } catch (IOException | RuntimeException e) {
-                System.out.println("  the demo failed: " + e.getMessage());
+                System.out.println("  the demo failed: " + Todo.explain(e));
             }
         }
     }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.multiplex.kit.Todo;
 import org.multiplex.kit.zen.ZenClient;
 
 /**
@@ -29,7 +30,7 @@ public final class Demo {
             zen();
             chat();
         } catch (IOException | RuntimeException e) {
-            System.out.println("The demo failed: " + e);
+            System.out.println("The demo failed: " + Todo.explain(e));
         }
     }
 
