@@ -68,6 +68,9 @@ public final class PollZenServer implements Server {
                 while (ready.hasNext()) {
                     SelectionKey key = ready.next();
                     ready.remove();
+                    if (!key.isValid()) {
+                        continue;
+                    }
                     if (key.isAcceptable()) {
                         accept();
                     } else {

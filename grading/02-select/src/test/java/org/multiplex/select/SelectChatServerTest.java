@@ -123,6 +123,32 @@ class SelectChatServerTest {
         }
     }
 
+    @Graded(task = "2.4", points = 2)
+    void keeps_serving_when_many_chatters_reset_at_once() throws Exception {
+        // When several resets land in one pass of the loop, the first one's leave notice fails
+        // to reach the others and drops them while their keys still wait in the selected set.
+        try (SelectChatServer server = new SelectChatServer(ANY_PORT)) {
+            InetSocketAddress address = server.start();
+            for (int round = 0; round < 5; round++) {
+                List<Chatter> crowd = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    Chatter c = new Chatter(address);
+                    c.line();
+                    crowd.add(c);
+                }
+                for (Chatter c : crowd) {
+                    c.reset();
+                }
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.chatters())
+                        .as("chatters connected after a crowd reset at once").isZero());
+            }
+            try (Chatter survivor = new Chatter(address)) {
+                assertThat(survivor.line()).as("a newcomer's welcome after 50 resets")
+                        .isEqualTo("Welcome to the chat server, " + survivor.name());
+            }
+        }
+    }
+
     @Graded(task = "2.5", points = 2)
     void reassembles_lines_split_across_segments_and_splits_lines_sent_together() throws Exception {
         try (SelectChatServer server = new SelectChatServer(ANY_PORT)) {

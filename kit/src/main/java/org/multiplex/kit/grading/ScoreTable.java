@@ -39,6 +39,7 @@ public final class ScoreTable {
         Results results = Results.read(file);
         print(results, System.out);
         if (!results.fullMarks()) {
+            Files.createDirectories(marker.getParent());
             Files.writeString(marker, results.score() + "/" + results.maxScore() + "\n");
         }
     }

@@ -32,12 +32,15 @@ public final class ServerMain {
      *
      * @param name        the name printed in the listening line and in {@code --help}
      * @param defaultPort the port used when {@code --port} is not given
-     * @param args        the command-line arguments; blank ones are ignored
+     * @param args        the command-line arguments; each is split at white space, and blank
+     *                    ones are ignored
      * @param factory     makes the server for an address
      */
     public static void run(String name, int defaultPort, String[] args,
                            Function<InetSocketAddress, ? extends Server> factory) {
-        String[] given = Arrays.stream(args).filter(a -> !a.isBlank()).toArray(String[]::new);
+        // Maven's -Dargs="--port 2000" arrives as one argument: split it as a shell would.
+        String[] given = Arrays.stream(args).flatMap(a -> Arrays.stream(a.strip().split("\\s+")))
+                .filter(a -> !a.isBlank()).toArray(String[]::new);
         int status = new CommandLine(new Options(name, defaultPort, factory))
                 .setCommandName(name)
                 .execute(given);

@@ -90,6 +90,9 @@ abstract class SelectServer implements Server {
             while (ready.hasNext()) {
                 SelectionKey key = ready.next();
                 ready.remove(); // The selector never empties this set by itself.
+                if (!key.isValid()) {
+                    continue; // Dropped earlier in this pass, by what another client's bytes caused.
+                }
                 if (key.isAcceptable()) {
                     accept();
                 } else if (key.isReadable()) {
