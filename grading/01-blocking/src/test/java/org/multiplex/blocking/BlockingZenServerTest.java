@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 
+import org.multiplex.kit.chaos.Chaos;
 import org.multiplex.kit.grading.Graded;
 import org.multiplex.kit.testing.Leaks;
 import org.multiplex.kit.zen.ZenClient;
@@ -81,11 +81,7 @@ class BlockingZenServerTest {
     void a_client_that_resets_the_connection_does_not_disturb_the_next() throws Exception {
         try (BlockingZenServer server = new BlockingZenServer(ANY_PORT)) {
             InetSocketAddress address = server.start();
-            try (Socket rude = new Socket()) {
-                rude.connect(address);
-                rude.getOutputStream().write("Simple is".getBytes());
-                rude.setSoLinger(true, 0); // close() now sends a reset
-            }
+            Chaos.reset(address, "Simple is");
             try (ZenClient next = ZenClient.connect(address)) {
                 assertThat(next.ask("Simple is better than?")).isEqualTo("Complex.");
             }
