@@ -56,11 +56,15 @@ public final class CourseMap {
             System.out.printf("%d. %s%s%n", lesson.number(), lesson.title(), ready ? "" : "  (coming)");
             System.out.printf("   you build: %s%n", lesson.builds());
             if (ready) {
-                System.out.printf("   read:      lessons/%s/index.adoc%n", lesson.slug());
+                Path text = root.resolve("lessons").resolve(lesson.slug()).resolve("index.adoc");
+                System.out.printf("   read:      %s%n", Files.exists(text)
+                        ? "lessons/" + lesson.slug() + "/index.adoc" : "(the lesson text is still being written)");
                 System.out.printf("   your code: exercises/%s/%n", lesson.slug());
                 System.out.printf("   demo:      mvn -q compile exec:exec -Dlesson=%d%n", lesson.number());
                 System.out.printf("   grade:     mvn -q test -Dlesson=%d%n", lesson.number());
-                System.out.printf("   explore:   mvn -q compile exec:exec@jshell -Dlesson=%d%n", lesson.number());
+                if (Files.exists(text.resolveSibling("explore.jsh"))) {
+                    System.out.printf("   explore:   mvn -q compile exec:exec@jshell -Dlesson=%d%n", lesson.number());
+                }
             }
             System.out.println();
         }

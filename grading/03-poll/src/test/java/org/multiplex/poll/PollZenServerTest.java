@@ -97,7 +97,8 @@ class PollZenServerTest {
         try (PollZenServer server = new PollZenServer(ANY_PORT);
              Socket socket = new Socket();
              ExecutorService writer = Executors.newSingleThreadExecutor()) {
-            socket.setReceiveBufferSize(1024);
+            // Small, but not so small that the kernel's window probing stalls the connection for seconds.
+            socket.setReceiveBufferSize(2048);
             Todo.closeWhenReached(socket);
             socket.connect(server.start());
             socket.setSoTimeout(10_000);
