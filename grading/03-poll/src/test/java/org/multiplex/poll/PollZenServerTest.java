@@ -25,6 +25,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Timeout;
 import org.multiplex.kit.Todo;
+import org.multiplex.kit.chaos.Flood;
 import org.multiplex.kit.grading.Graded;
 import org.multiplex.kit.zen.Zen;
 import org.multiplex.kit.zen.ZenClient;
@@ -44,7 +45,7 @@ class PollZenServerTest {
             flood.writeUntilBlocked();
             flood.finish();
 
-            assertThat(flood.answersRead()).as("answers received, each checked in order").isEqualTo(requests);
+            assertThat(flood.answers()).as("answers received, each checked in order").isEqualTo(requests);
             assertThat(server.peakBufferedBytes()).as("bytes the server buffered for the connection, at most")
                     .isLessThanOrEqualTo(PollZenServer.bufferCap());
         }
@@ -68,7 +69,7 @@ class PollZenServerTest {
 
             flood.finish();
 
-            assertThat(flood.answersRead()).as("answers received once the client read").isEqualTo(requests);
+            assertThat(flood.answers()).as("answers received once the client read").isEqualTo(requests);
             assertThat(server.peakBufferedBytes()).as("bytes the server buffered for the connection, at most")
                     .isLessThanOrEqualTo(PollZenServer.bufferCap());
         }
@@ -110,7 +111,7 @@ class PollZenServerTest {
             });
             InputStream in = socket.getInputStream();
             byte[] small = new byte[7];
-            AnswerChecker checker = new AnswerChecker(i -> QUESTIONS.get(i % QUESTIONS.size()));
+            Flood.InOrder checker = new Flood.InOrder(i -> QUESTIONS.get(i % QUESTIONS.size()));
             while (checker.count() < requests) {
                 int n = in.read(small);
                 assertThat(n).as("bytes read after %d answers (-1: the server closed)", checker.count()).isPositive();
@@ -256,124 +257,5 @@ class PollZenServerTest {
         socket.connect(address);
         socket.setSoTimeout(10_000);
         return socket;
-    }
-
-    /** Checks a stream of answers against the requests sent in order, byte by byte. */
-    private static final class AnswerChecker {
-        private final java.util.function.IntFunction<String> request;
-        private final StringBuilder current = new StringBuilder();
-        private int count;
-
-        AnswerChecker(java.util.function.IntFunction<String> request) {
-            this.request = request;
-        }
-
-        void accept(byte[] bytes, int n) {
-            for (int i = 0; i < n; i++) {
-                current.append((char) bytes[i]);
-                if (bytes[i] == Zen.ANSWER_END) {
-                    String expected = Zen.answer(request.apply(count));
-                    assertThat(current.toString()).as("answer %d", count).isEqualTo(expected);
-                    current.setLength(0);
-                    count++;
-                }
-            }
-        }
-
-        int count() {
-            return count;
-        }
-    }
-
-    /**
-     * A client that writes many pipelined requests through a non-blocking channel, so that it can
-     * tell when the kernel stops taking them, and reads the answers only when told to.
-     */
-    private static final class Flood implements AutoCloseable {
-        private final SocketChannel channel;
-        private final ByteBuffer requests;
-        private final ByteBuffer answers = ByteBuffer.allocate(64 * 1024);
-        private final AnswerChecker checker;
-        private final int count;
-
-        static Flood ofQuestions(InetSocketAddress address, int count) throws IOException {
-            return new Flood(address, count, i -> QUESTIONS.get(i % QUESTIONS.size()));
-        }
-
-        static Flood of(InetSocketAddress address, String request, int count) throws IOException {
-            return new Flood(address, count, i -> request);
-        }
-
-        private Flood(InetSocketAddress address, int count, java.util.function.IntFunction<String> request)
-                throws IOException {
-            this.count = count;
-            this.checker = new AnswerChecker(request);
-            StringBuilder all = new StringBuilder();
-            for (int i = 0; i < count; i++) {
-                all.append(request.apply(i));
-            }
-            requests = ByteBuffer.wrap(all.toString().getBytes(US_ASCII));
-            channel = SocketChannel.open();
-            // Small kernel buffers on this side, so that what the kernels hold in between cannot
-            // hide whether the server kept reading.
-            channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4096);
-            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4096);
-            channel.connect(address);
-            Todo.closeWhenReached(channel);
-            channel.configureBlocking(false);
-        }
-
-        long totalBytes() {
-            return requests.capacity();
-        }
-
-        /** Writes until the kernel takes no more for a while; returns the bytes it took. */
-        long writeUntilBlocked() throws IOException {
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            int zeroWrites = 0;
-            // The kernel keeps taking bytes while the server reads them; once the server stops
-            // reading, writes return 0. A few zero writes in a row, a millisecond apart, mean it stopped.
-            while (requests.hasRemaining() && zeroWrites < 50 && System.nanoTime() < deadline) {
-                if (channel.write(requests) == 0) {
-                    zeroWrites++;
-                    LockSupport.parkNanos(1_000_000);
-                } else {
-                    zeroWrites = 0;
-                }
-            }
-            return requests.position();
-        }
-
-        /** Writes the rest while reading every answer. */
-        void finish() throws IOException {
-            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-            while (checker.count() < count) {
-                assertThat(System.nanoTime()).as("time left to read every answer").isLessThan(deadline);
-                if (requests.hasRemaining()) {
-                    channel.write(requests);
-                }
-                answers.clear();
-                int n = channel.read(answers);
-                assertThat(n).as("read after %d answers (-1: the server closed)", checker.count()).isNotNegative();
-                checker.accept(answers.array(), n);
-                if (n == 0 && !requests.hasRemaining()) {
-                    LockSupport.parkNanos(100_000);
-                }
-            }
-        }
-
-        int answersRead() {
-            return checker.count();
-        }
-
-        void reset() throws IOException {
-            channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
-            channel.close();
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
-        }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -84,15 +83,6 @@ final class Fixtures {
         try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return gone.getLocalPort();
         }
-    }
-
-    /** Returns the CPU milliseconds a thread uses during the next second, in which nothing happens. */
-    static long cpuMillisOverOneIdleSecond(long threadId) throws InterruptedException {
-        var mx = ManagementFactory.getThreadMXBean();
-        long before = mx.getThreadCpuTime(threadId);
-        // Nothing the loop should react to happens for a second: that quiet is what is measured.
-        Thread.sleep(1000);
-        return (mx.getThreadCpuTime(threadId) - before) / 1_000_000;
     }
 
     /** A loop running on a thread of its own until closed. */

@@ -1,0 +1,218 @@
+package org.multiplex.continuations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.multiplex.kit.chaos.Chaos;
+import org.multiplex.kit.chaos.IdleCrowd;
+import org.multiplex.kit.grading.Graded;
+import org.multiplex.kit.zen.Zen;
+import org.multiplex.kit.zen.ZenClient;
+import org.multiplex.kit.testing.ZenServerChecks;
+import org.multiplex.kit.testing.ZenServerChecks.Target;
+
+/** Tasks 5.5 and 5.6: the Zen server in blocking style, on one thread, keeps every promise of lesson 3. */
+class ContinuationZenServerTest {
+
+    private static final InetSocketAddress ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    /** Runs a check against a server just started, then checks that one thread did all its work. */
+    private static void check(Check check) throws Exception {
+        try (ContinuationZenServer server = new ContinuationZenServer(ANY_PORT)) {
+            InetSocketAddress address = server.start();
+            check.run(new Target(address, server.stats(), server::peakBufferedBytes, ContinuationZenServer.bufferCap()));
+            assertThat(server.stats().threads()).as("threads that did the server's work").hasSize(1);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        void run(Target server) throws Exception;
+    }
+
+    @Graded(task = "5.6", points = 3)
+    @Timeout(60)
+    void a_client_that_pipelines_100000_requests_before_reading_gets_every_answer_in_order() throws Exception {
+        check(ZenServerChecks::answersAPipelinedFlood);
+    }
+
+    @Graded(task = "5.6", points = 3)
+    @Timeout(60)
+    void stops_reading_from_a_client_that_does_not_read_its_answers() throws Exception {
+        check(ZenServerChecks::stopsReadingAClientThatDoesNotRead);
+    }
+
+    @Graded(task = "5.6", points = 3)
+    void a_client_with_a_tiny_receive_buffer_that_reads_slowly_gets_every_byte() throws Exception {
+        check(ZenServerChecks::servesASlowReaderWithATinyBuffer);
+    }
+
+    @Graded(task = "5.6", points = 2)
+    void answers_a_client_that_half_closes_after_pipelining_then_closes() throws Exception {
+        check(ZenServerChecks::answersAHalfCloseThenCloses);
+    }
+
+    @Graded(task = "5.6", points = 2)
+    void uses_no_cpu_while_idle_nor_while_a_client_does_not_read_its_answers() throws Exception {
+        check(ZenServerChecks::usesNoCpuWhileIdleNorWhileAClientDoesNotRead);
+    }
+
+    @Graded(task = "5.6", points = 1)
+    void closes_only_the_client_whose_request_is_too_long_and_counts_one_that_left_mid_request() throws Exception {
+        check(ZenServerChecks::closesOnlyAnOversizedRequestAndCountsALeaver);
+    }
+
+    @Graded(task = "5.5", points = 3)
+    void answers_every_complete_request_of_clients_that_attack_at_once_beside_100_idle_ones() throws Exception {
+        String requests = "Beautiful is better than?Explicit is better than?Simple is better than?";
+        List<String> answers = List.of("Ugly.", "Implicit.", "Complex.");
+        try (ContinuationZenServer server = new ContinuationZenServer(ANY_PORT);
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            InetSocketAddress address = server.start();
+            try (IdleCrowd idle = IdleCrowd.open(address, 100)) {
+                List<Future<?>> attacks = List.of(
+                        pool.submit(() -> assertThat(Chaos.sendByteByByte(address, requests))
+                                .as("answers to requests sent one byte per write").isEqualTo(answers)),
+                        pool.submit(() -> assertThat(Chaos.pipeline(address, Zen.questions().subList(0, 3)))
+                                .as("answers to requests sent in one write").isEqualTo(answers)),
+                        pool.submit(() -> assertThat(Chaos.fragmented(address, requests.repeat(20), 11))
+                                .as("answers to requests cut at random places").hasSize(60)
+                                .containsSequence(answers)),
+                        pool.submit(() -> assertThat(Chaos.halfClose(address, requests))
+                                .as("what a half-closing client reads until the end").isEqualTo(String.join("", answers))),
+                        pool.submit(() -> assertThat(Chaos.nonText(address, 5))
+                                .as("answer to bytes that are not text").isEqualTo(Zen.UNKNOWN)),
+                        pool.submit(() -> assertThat(Chaos.oversized(address, 8 * Zen.MAX_REQUEST_BYTES).closed())
+                                .as("the connection of a request that never ends is closed").isTrue()),
+                        pool.submit(() -> {
+                            Chaos.reset(address, "Simple is");
+                            return null;
+                        }));
+                for (Future<?> attack : attacks) {
+                    attack.get(30, TimeUnit.SECONDS);
+                }
+                assertThat(idle.size()).as("idle connections held meanwhile").isEqualTo(100);
+                try (ZenClient after = ZenClient.connect(address)) {
+                    assertThat(after.ask("Simple is better than?")).as("an answer after the attacks").isEqualTo("Complex.");
+                }
+            }
+            assertThat(server.stats().threads()).as("threads that did the server's work").hasSize(1);
+        }
+    }
+
+    @Graded(task = "5.6", points = 2)
+    void the_same_handler_serves_unchanged_on_one_virtual_thread_per_connection() throws Exception {
+        try (VirtualThreadZenServer server = new VirtualThreadZenServer(ANY_PORT)) {
+            InetSocketAddress address = server.start();
+            List<ZenClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 200; i++) {
+                    ZenClient client = ZenClient.connect(address);
+                    client.send(String.join("", Zen.questions()));
+                    clients.add(client);
+                }
+                for (ZenClient client : clients) {
+                    for (String question : Zen.questions()) {
+                        assertThat(client.readAnswer()).as("answer to %s", question).isEqualTo(Zen.answer(question));
+                    }
+                }
+            } finally {
+                for (ZenClient client : clients) {
+                    client.close();
+                }
+            }
+            assertThat(server.stats().threads().values()).as("threads that did the work: one virtual thread per client")
+                    .filteredOn(name -> name.startsWith("client ")).hasSizeGreaterThanOrEqualTo(200);
+        }
+    }
+
+    @Graded(task = "5.6", points = 4)
+    @Timeout(120)
+    void holds_and_serves_10000_connections_on_one_thread_in_a_64_mib_heap(@TempDir Path dir) throws Exception {
+        int connections = 10_000;
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path output = dir.resolve("server-output.txt");
+        Process child = new ProcessBuilder(java.toString(), "-Xmx64m", "-XX:+ExitOnOutOfMemoryError",
+                "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"),
+                ContinuationZenServer.class.getName(), "--port", "0")
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        List<SocketChannel> clients = new ArrayList<>(connections);
+        try {
+            Pattern listening = Pattern.compile("listening on (\\S+):(\\d+)");
+            Matcher bound = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> listening.matcher(Files.readString(output)), m -> m.find() || !child.isAlive());
+            assertThat(child.isAlive()).as("the server in a JVM of its own, after it started; it printed:%n%s",
+                    Files.readString(output)).isTrue();
+            InetSocketAddress address = new InetSocketAddress(bound.group(1), Integer.parseInt(bound.group(2)));
+            long start = System.nanoTime();
+            for (int i = 0; i < connections; i++) {
+                SocketChannel client = SocketChannel.open(address);
+                org.multiplex.kit.Todo.closeWhenReached(client);
+                clients.add(client);
+            }
+            for (int round = 0; round < 2; round++) {
+                ByteBuffer question = ByteBuffer.wrap("Simple is better than?".getBytes(StandardCharsets.US_ASCII));
+                for (SocketChannel client : clients) {
+                    client.write(question.rewind());
+                }
+                ByteBuffer answer = ByteBuffer.allocate(16);
+                for (int i = 0; i < connections; i++) {
+                    answer.clear();
+                    while (answer.position() < "Complex.".length()) {
+                        assertThat(clients.get(i).read(answer)).as("read of client %d, round %d (-1: closed)", i, round)
+                                .isPositive();
+                    }
+                    assertThat(new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII))
+                            .as("answer to client %d, round %d", i, round).isEqualTo("Complex.");
+                }
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(child.isAlive()).as("the server, after serving every connection twice").isTrue();
+            System.out.printf("%d connections held and served twice in %d ms; server heap limit 64 MiB, %s%n",
+                    connections, millis, residentSize(child));
+        } catch (IOException | AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the server's output:\n" + tail(output), e);
+        } finally {
+            for (SocketChannel client : clients) {
+                client.close();
+            }
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String residentSize(Process process) throws IOException {
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        if (!Files.exists(status)) {
+            return "resident size unknown";
+        }
+        return Files.readAllLines(status).stream().filter(l -> l.startsWith("VmRSS")).findFirst()
+                .map(l -> "resident " + l.substring(6).strip()).orElse("resident size unknown");
+    }
+
+    /** The last lines the server printed: a stub's TODO message, an OutOfMemoryError. */
+    private static String tail(Path output) throws IOException {
+        List<String> lines = Files.readAllLines(output);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
+    }
+}

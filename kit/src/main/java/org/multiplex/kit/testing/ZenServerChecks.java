@@ -1,0 +1,189 @@
+package org.multiplex.kit.testing;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
+
+import org.multiplex.kit.Todo;
+import org.multiplex.kit.chaos.Flood;
+import org.multiplex.kit.net.ConnectionStats;
+import org.multiplex.kit.zen.Zen;
+import org.multiplex.kit.zen.ZenClient;
+
+/**
+ * The promises every event-driven Zen server of the course keeps, from lesson 3's on, as checks
+ * that a lesson's graded tests run against their own server: answers in order however requests
+ * are pipelined, backpressure with bounded buffers, slow readers, half-closes, oversized requests,
+ * and no CPU spent while nothing can be done.
+ *
+ * <p>Each check is a set of AssertJ assertions, and fails with a message that says what the
+ * server did.
+ */
+public final class ZenServerChecks {
+
+    private static final List<String> QUESTIONS = Zen.questions();
+
+    /**
+     * A running server, as the checks see it.
+     *
+     * @param address           where it listens
+     * @param stats             what it has counted
+     * @param peakBufferedBytes the most bytes one connection has held in its buffers so far
+     * @param bufferCap         the most bytes one connection may ever hold
+     */
+    public record Target(InetSocketAddress address, ConnectionStats stats, IntSupplier peakBufferedBytes,
+                         int bufferCap) {
+    }
+
+    private ZenServerChecks() {
+    }
+
+    /** A client that pipelines 100,000 requests before reading gets every answer, in order. */
+    public static void answersAPipelinedFlood(Target server) throws IOException {
+        int requests = 100_000;
+        try (Flood flood = Flood.ofQuestions(server.address(), requests)) {
+            flood.writeUntilBlocked();
+            flood.finish();
+            assertThat(flood.answers()).as("answers received, each checked in order").isEqualTo(requests);
+            assertBounded(server);
+        }
+    }
+
+    /**
+     * A client that sends a million one-byte requests and does not read: 24 MB of answers, more
+     * than any kernel buffer holds, so the server must stop reading it, or grow without bound.
+     */
+    public static void stopsReadingAClientThatDoesNotRead(Target server) throws IOException {
+        int requests = 1_000_000;
+        try (Flood flood = Flood.of(server.address(), "?", requests)) {
+            long letIn = flood.writeUntilBlocked();
+            assertThat(letIn).as("request bytes the server let in before it stopped reading (of %d sent); a server"
+                    + " that reads while its answers wait never makes the client wait", flood.totalBytes())
+                    .isLessThan(flood.totalBytes());
+            assertBounded(server);
+            flood.finish();
+            assertThat(flood.answers()).as("answers received once the client read").isEqualTo(requests);
+            assertBounded(server);
+        }
+    }
+
+    /** A client with a tiny receive buffer, reading a few bytes at a time, gets every byte. */
+    public static void servesASlowReaderWithATinyBuffer(Target server) throws Exception {
+        int requests = 5_000;
+        try (Socket socket = new Socket(); ExecutorService writer = Executors.newSingleThreadExecutor()) {
+            // Small, yet not below about 2 KB: with less, Linux's loopback stalls for its persist
+            // timer again and again, and the check takes 15 s instead of half a second.
+            socket.setReceiveBufferSize(4096);
+            Todo.closeWhenReached(socket);
+            socket.connect(server.address());
+            socket.setSoTimeout(10_000);
+            Future<?> sending = writer.submit(() -> {
+                for (int i = 0; i < requests; i++) {
+                    socket.getOutputStream().write(QUESTIONS.get(i % QUESTIONS.size()).getBytes(US_ASCII));
+                }
+                return null;
+            });
+            InputStream in = socket.getInputStream();
+            byte[] small = new byte[7];
+            Flood.InOrder checker = new Flood.InOrder(i -> QUESTIONS.get(i % QUESTIONS.size()));
+            while (checker.count() < requests) {
+                int n = in.read(small);
+                assertThat(n).as("bytes read after %d answers (-1: the server closed)", checker.count()).isPositive();
+                checker.accept(small, n);
+                // A slow reader: the pause is the behaviour under test, not synchronisation.
+                LockSupport.parkNanos(20_000);
+            }
+            sending.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A client that pipelines, half-closes, and reads gets every answer, then the server closes. */
+    public static void answersAHalfCloseThenCloses(Target server) throws IOException {
+        try (Socket socket = new Socket()) {
+            Todo.closeWhenReached(socket);
+            socket.connect(server.address());
+            socket.setSoTimeout(10_000);
+            StringBuilder sent = new StringBuilder();
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < 500; i++) {
+                sent.append(QUESTIONS.get(i % QUESTIONS.size()));
+                expected.append(Zen.answer(QUESTIONS.get(i % QUESTIONS.size())));
+            }
+            socket.getOutputStream().write(sent.toString().getBytes(US_ASCII));
+            socket.shutdownOutput();
+            assertThat(new String(socket.getInputStream().readAllBytes(), US_ASCII))
+                    .as("everything the server sent before closing").isEqualTo(expected.toString());
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.stats().openCount())
+                    .as("connections open once the client has left").isZero());
+        }
+    }
+
+    /**
+     * The server's one thread uses no CPU while nothing happens, nor while a client does not
+     * read its answers.
+     */
+    public static void usesNoCpuWhileIdleNorWhileAClientDoesNotRead(Target server) throws Exception {
+        try (ZenClient idle = ZenClient.connect(server.address());
+             Flood stuck = Flood.of(server.address(), "?", 1_000_000)) {
+            assertThat(idle.ask("Simple is better than?")).isEqualTo("Complex.");
+            assertThat(server.stats().threads()).as("threads that did the server's work").hasSize(1);
+            long loop = server.stats().threads().keySet().iterator().next();
+            assertThat(cpuMillisOverOneIdleSecond(loop))
+                    .as("CPU ms the server thread used in one idle second").isLessThan(100);
+            stuck.writeUntilBlocked();
+            assertThat(cpuMillisOverOneIdleSecond(loop))
+                    .as("CPU ms the server thread used in one second while a client does not read its answers"
+                            + " (waiting to write must not spin)").isLessThan(100);
+        }
+    }
+
+    /**
+     * A request longer than the protocol allows closes only its client; a client that leaves in
+     * the middle of a request is counted; the others are served on.
+     */
+    public static void closesOnlyAnOversizedRequestAndCountsALeaver(Target server) throws IOException {
+        try (ZenClient other = ZenClient.connect(server.address());
+             ZenClient flooder = ZenClient.connect(server.address())) {
+            try {
+                flooder.send("x".repeat(4 * Zen.MAX_REQUEST_BYTES));
+            } catch (IOException closedWhileWriting) {
+                // The server may close before the last byte arrives: the behaviour wanted.
+            }
+            assertThat(flooder.serverClosed()).as("the flooder's connection was closed").isTrue();
+            try (ZenClient quitter = ZenClient.connect(server.address())) {
+                quitter.send("Beautiful is better");
+            }
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.stats().leftMidRequestCount())
+                    .as("clients counted as leaving mid-request").isEqualTo(1));
+            assertThat(other.ask("Explicit is better than?")).isEqualTo("Implicit.");
+        }
+    }
+
+    private static void assertBounded(Target server) {
+        assertThat(server.peakBufferedBytes().getAsInt()).as("bytes the server buffered for the connection, at most")
+                .isLessThanOrEqualTo(server.bufferCap());
+    }
+
+    /** Returns the CPU milliseconds a thread uses during the next second, in which nothing happens. */
+    public static long cpuMillisOverOneIdleSecond(long threadId) throws InterruptedException {
+        var mx = ManagementFactory.getThreadMXBean();
+        long before = mx.getThreadCpuTime(threadId);
+        // Nothing the server should react to happens for a second: that quiet is what is measured.
+        Thread.sleep(1000);
+        return (mx.getThreadCpuTime(threadId) - before) / 1_000_000;
+    }
+}
