@@ -29,10 +29,12 @@ final class LineReader {
      * @return the line, or null at the end of the stream
      * @throws ProtocolException if a line grows past the maximum length
      */
+    // tag::read-line[]
     String readLine() throws IOException {
         // TODO(5.7): return the first line in the buffer if there is one; otherwise read more (null at the end of the stream) and look again; refuse a full buffer with no line end
         throw new org.multiplex.kit.Todo("5.7", "return the first line in the buffer if there is one; otherwise read more (null at the end of the stream) and look again; refuse a full buffer with no line end");
     }
+    // end::read-line[]
 
     private ProtocolException tooLong() {
         return new ProtocolException("line longer than " + maxLength + " bytes");

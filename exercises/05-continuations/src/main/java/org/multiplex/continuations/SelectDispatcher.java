@@ -229,16 +229,18 @@ public final class SelectDispatcher implements Io, AutoCloseable {
     /** The selector found a channel ready: hand it to the fibers waiting for what it is ready for. */
     // tag::ready[]
     private void ready(SelectionKey key) {
-        // TODO(5.2): wake the reader if the key is readable or acceptable, the writer if writable or connectable; keep interest in what is still awaited
-        throw new org.multiplex.kit.Todo("5.2", "wake the reader if the key is readable or acceptable, the writer if writable or connectable; keep interest in what is still awaited");
+        // TODO(5.2): wake the waiting reader if the key is ready for its operation, and the waiting writer likewise (wake() clears the slot and its interest)
+        throw new org.multiplex.kit.Todo("5.2", "wake the waiting reader if the key is ready for its operation, and the waiting writer likewise (wake() clears the slot and its interest)");
     }
     // end::ready[]
 
+    // tag::expire[]
     /** Resumes the fibers whose deadline has passed, with a timeout thrown in each (none for a sleeper). */
     private void expire(long now) {
         // TODO(5.4): take every wait whose deadline is at or before now off the queue; wake each one still pending, with a SocketTimeoutException unless it was a sleep
         throw new org.multiplex.kit.Todo("5.4", "take every wait whose deadline is at or before now off the queue; wake each one still pending, with a SocketTimeoutException unless it was a sleep");
     }
+    // end::expire[]
 
     /** Ends a wait: clears its slot and interest, and puts its fiber on the ready queue. */
     private void wake(Wait wait, Exception thrown) {
@@ -350,6 +352,7 @@ public final class SelectDispatcher implements Io, AutoCloseable {
     }
     // end::read[]
 
+    // tag::write[]
     /**
      * Writes the whole buffer, parking the fiber whenever the channel can take no more: it
      * returns once every byte has been handed to the system.
@@ -361,6 +364,7 @@ public final class SelectDispatcher implements Io, AutoCloseable {
         // TODO(5.3): write until the buffer is empty; park for OP_WRITE whenever a write takes nothing
         throw new org.multiplex.kit.Todo("5.3", "write until the buffer is empty; park for OP_WRITE whenever a write takes nothing");
     }
+    // end::write[]
 
     /** Lets every other ready fiber run: the fiber runs again after the next pass of the loop. */
     public void yield() {

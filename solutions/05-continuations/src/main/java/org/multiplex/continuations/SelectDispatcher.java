@@ -253,7 +253,7 @@ public final class SelectDispatcher implements Io, AutoCloseable {
     /** The selector found a channel ready: hand it to the fibers waiting for what it is ready for. */
     // tag::ready[]
     private void ready(SelectionKey key) {
-        // BEGIN SOLUTION 5.2: wake the reader if the key is readable or acceptable, the writer if writable or connectable; keep interest in what is still awaited
+        // BEGIN SOLUTION 5.2: wake the waiting reader if the key is ready for its operation, and the waiting writer likewise (wake() clears the slot and its interest)
         Waiters waiters = (Waiters) key.attachment();
         int readyOps = key.readyOps();
         if (waiters.reader != null && (readyOps & waiters.reader.op) != 0) {
@@ -266,6 +266,7 @@ public final class SelectDispatcher implements Io, AutoCloseable {
     }
     // end::ready[]
 
+    // tag::expire[]
     /** Resumes the fibers whose deadline has passed, with a timeout thrown in each (none for a sleeper). */
     private void expire(long now) {
         // BEGIN SOLUTION 5.4: take every wait whose deadline is at or before now off the queue; wake each one still pending, with a SocketTimeoutException unless it was a sleep
@@ -278,6 +279,7 @@ public final class SelectDispatcher implements Io, AutoCloseable {
         }
         // END SOLUTION
     }
+    // end::expire[]
 
     /** Ends a wait: clears its slot and interest, and puts its fiber on the ready queue. */
     private void wake(Wait wait, Exception thrown) {
@@ -397,6 +399,7 @@ public final class SelectDispatcher implements Io, AutoCloseable {
     }
     // end::read[]
 
+    // tag::write[]
     /**
      * Writes the whole buffer, parking the fiber whenever the channel can take no more: it
      * returns once every byte has been handed to the system.
@@ -418,6 +421,7 @@ public final class SelectDispatcher implements Io, AutoCloseable {
         return total;
         // END SOLUTION
     }
+    // end::write[]
 
     /** Lets every other ready fiber run: the fiber runs again after the next pass of the loop. */
     public void yield() {
