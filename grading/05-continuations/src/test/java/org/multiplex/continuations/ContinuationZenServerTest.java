@@ -14,17 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.multiplex.kit.chaos.Chaos;
-import org.multiplex.kit.chaos.IdleCrowd;
 import org.multiplex.kit.grading.Graded;
 import org.multiplex.kit.zen.Zen;
 import org.multiplex.kit.zen.ZenClient;
@@ -84,38 +79,8 @@ class ContinuationZenServerTest {
 
     @Graded(task = "5.5", points = 3)
     void answers_every_complete_request_of_clients_that_attack_at_once_beside_100_idle_ones() throws Exception {
-        String requests = "Beautiful is better than?Explicit is better than?Simple is better than?";
-        List<String> answers = List.of("Ugly.", "Implicit.", "Complex.");
-        try (ContinuationZenServer server = new ContinuationZenServer(ANY_PORT);
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            InetSocketAddress address = server.start();
-            try (IdleCrowd idle = IdleCrowd.open(address, 100)) {
-                List<Future<?>> attacks = List.of(
-                        pool.submit(() -> assertThat(Chaos.sendByteByByte(address, requests))
-                                .as("answers to requests sent one byte per write").isEqualTo(answers)),
-                        pool.submit(() -> assertThat(Chaos.pipeline(address, Zen.questions().subList(0, 3)))
-                                .as("answers to requests sent in one write").isEqualTo(answers)),
-                        pool.submit(() -> assertThat(Chaos.fragmented(address, requests.repeat(20), 11))
-                                .as("answers to requests cut at random places").hasSize(60)
-                                .containsSequence(answers)),
-                        pool.submit(() -> assertThat(Chaos.halfClose(address, requests))
-                                .as("what a half-closing client reads until the end").isEqualTo(String.join("", answers))),
-                        pool.submit(() -> assertThat(Chaos.nonText(address, 5))
-                                .as("answer to bytes that are not text").isEqualTo(Zen.UNKNOWN)),
-                        pool.submit(() -> assertThat(Chaos.oversized(address, 8 * Zen.MAX_REQUEST_BYTES).closed())
-                                .as("the connection of a request that never ends is closed").isTrue()),
-                        pool.submit(() -> {
-                            Chaos.reset(address, "Simple is");
-                            return null;
-                        }));
-                for (Future<?> attack : attacks) {
-                    attack.get(30, TimeUnit.SECONDS);
-                }
-                assertThat(idle.size()).as("idle connections held meanwhile").isEqualTo(100);
-                try (ZenClient after = ZenClient.connect(address)) {
-                    assertThat(after.ask("Simple is better than?")).as("an answer after the attacks").isEqualTo("Complex.");
-                }
-            }
+        try (ContinuationZenServer server = new ContinuationZenServer(ANY_PORT)) {
+            ZenServerChecks.answersEveryCompleteRequestOfClientsThatAttackAtOnce(server.start());
             assertThat(server.stats().threads()).as("threads that did the server's work").hasSize(1);
         }
     }

@@ -19,7 +19,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntSupplier;
 
 import org.multiplex.kit.Todo;
+import org.multiplex.kit.chaos.Chaos;
 import org.multiplex.kit.chaos.Flood;
+import org.multiplex.kit.chaos.IdleCrowd;
 import org.multiplex.kit.net.ConnectionStats;
 import org.multiplex.kit.zen.Zen;
 import org.multiplex.kit.zen.ZenClient;
@@ -81,13 +83,21 @@ public final class ZenServerChecks {
         }
     }
 
-    /** A client with a tiny receive buffer, reading a few bytes at a time, gets every byte. */
+    /** A client with a 4 KiB receive buffer, reading seven bytes at a time, gets every byte. */
     public static void servesASlowReaderWithATinyBuffer(Target server) throws Exception {
+        servesASlowReaderWithATinyBuffer(server, 4096);
+    }
+
+    /**
+     * A client with a tiny receive buffer, reading seven bytes at a time, gets every byte.
+     *
+     * @param receiveBufferBytes the client's receive buffer: small, yet not below about 2 KB, or
+     *                           Linux's loopback stalls for its persist timer again and again
+     */
+    public static void servesASlowReaderWithATinyBuffer(Target server, int receiveBufferBytes) throws Exception {
         int requests = 5_000;
         try (Socket socket = new Socket(); ExecutorService writer = Executors.newSingleThreadExecutor()) {
-            // Small, yet not below about 2 KB: with less, Linux's loopback stalls for its persist
-            // timer again and again, and the check takes 15 s instead of half a second.
-            socket.setReceiveBufferSize(4096);
+            socket.setReceiveBufferSize(receiveBufferBytes);
             Todo.closeWhenReached(socket);
             socket.connect(server.address());
             socket.setSoTimeout(10_000);
@@ -170,6 +180,45 @@ public final class ZenServerChecks {
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.stats().leftMidRequestCount())
                     .as("clients counted as leaving mid-request").isEqualTo(1));
             assertThat(other.ask("Explicit is better than?")).isEqualTo("Implicit.");
+        }
+    }
+
+    /**
+     * The kit's chaos clients attack at once (byte by byte, pipelined, cut at random, half-closed,
+     * not text, oversized, reset) beside 100 idle connections; every complete request gets its
+     * answer, the idle connections stay, and a newcomer is answered afterwards.
+     */
+    public static void answersEveryCompleteRequestOfClientsThatAttackAtOnce(InetSocketAddress address)
+            throws Exception {
+        String requests = "Beautiful is better than?Explicit is better than?Simple is better than?";
+        List<String> answers = List.of("Ugly.", "Implicit.", "Complex.");
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+             IdleCrowd idle = IdleCrowd.open(address, 100)) {
+            List<Future<?>> attacks = List.of(
+                    pool.submit(() -> assertThat(Chaos.sendByteByByte(address, requests))
+                            .as("answers to requests sent one byte per write").isEqualTo(answers)),
+                    pool.submit(() -> assertThat(Chaos.pipeline(address, Zen.questions().subList(0, 3)))
+                            .as("answers to requests sent in one write").isEqualTo(answers)),
+                    pool.submit(() -> assertThat(Chaos.fragmented(address, requests.repeat(20), 11))
+                            .as("answers to requests cut at random places").hasSize(60)
+                            .containsSequence(answers)),
+                    pool.submit(() -> assertThat(Chaos.halfClose(address, requests))
+                            .as("what a half-closing client reads until the end").isEqualTo(String.join("", answers))),
+                    pool.submit(() -> assertThat(Chaos.nonText(address, 5))
+                            .as("answer to bytes that are not text").isEqualTo(Zen.UNKNOWN)),
+                    pool.submit(() -> assertThat(Chaos.oversized(address, 8 * Zen.MAX_REQUEST_BYTES).closed())
+                            .as("the connection of a request that never ends is closed").isTrue()),
+                    pool.submit(() -> {
+                        Chaos.reset(address, "Simple is");
+                        return null;
+                    }));
+            for (Future<?> attack : attacks) {
+                attack.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(idle.size()).as("idle connections held meanwhile").isEqualTo(100);
+            try (ZenClient after = ZenClient.connect(address)) {
+                assertThat(after.ask("Simple is better than?")).as("an answer after the attacks").isEqualTo("Complex.");
+            }
         }
     }
 
