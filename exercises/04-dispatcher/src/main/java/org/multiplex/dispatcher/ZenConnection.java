@@ -50,13 +50,11 @@ final class ZenConnection extends BufferedDispatcher {
         this.held = held;
     }
 
-    // tag::zen-readable[]
     @Override
     protected boolean readable() {
         // TODO(4.4): read only while no answers wait to be sent: that one condition is the backpressure
         throw new org.multiplex.kit.Todo("4.4", "read only while no answers wait to be sent: that one condition is the backpressure");
     }
-    // end::zen-readable[]
 
     @Override
     protected void handleRead() throws IOException {

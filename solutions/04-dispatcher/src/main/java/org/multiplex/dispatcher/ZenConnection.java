@@ -50,14 +50,14 @@ final class ZenConnection extends BufferedDispatcher {
         this.held = held;
     }
 
-    // tag::zen-readable[]
     @Override
     protected boolean readable() {
         // BEGIN SOLUTION 4.4: read only while no answers wait to be sent: that one condition is the backpressure
+        // tag::zen-readable[]
         return buffered() == 0;
+        // end::zen-readable[]
         // END SOLUTION
     }
-    // end::zen-readable[]
 
     @Override
     protected void handleRead() throws IOException {
