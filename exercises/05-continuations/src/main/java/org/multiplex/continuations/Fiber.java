@@ -41,7 +41,7 @@ public final class Fiber {
     /** Thrown in the fiber when it is resumed: a timeout, or its channel closed under it. */
     Exception resumeWith;
     /** Fibers waiting for this one to end. */
-    final java.util.List<SelectDispatcher.Wait> joiners = new java.util.ArrayList<>(0);
+    java.util.List<SelectDispatcher.Wait> joiners = java.util.List.of();
     /** Each later call waits at most this long; null waits for ever. */
     Duration timeout;
     private Throwable failure;

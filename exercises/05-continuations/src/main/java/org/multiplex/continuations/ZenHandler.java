@@ -18,15 +18,15 @@ final class ZenHandler extends BaseRequestHandler {
 
     /** Room for one whole request: a full buffer with no request end in it is a request too long. */
     static final int IN_BYTES = Zen.MAX_REQUEST_BYTES;
-    /** Room for answers gathered before they are written. */
-    static final int OUT_BYTES = 512;
+    /** Room for answers gathered before they are written: ten of the longest. */
+    static final int OUT_BYTES = 256;
     /** The most a connection ever holds in its buffers. */
     static final int BUFFER_BYTES = IN_BYTES + OUT_BYTES;
     /** The longest answer of the protocol. */
     private static final int LONGEST_ANSWER = Zen.UNKNOWN.length();
 
+    /** The bytes of requests not yet answered: the one buffer an idle connection keeps. */
     private final ByteBuffer in = ByteBuffer.allocate(IN_BYTES);
-    private final ByteBuffer out = ByteBuffer.allocate(OUT_BYTES);
     private final ConnectionStats stats;
     private final IntConsumer held;
 
@@ -47,8 +47,8 @@ final class ZenHandler extends BaseRequestHandler {
     // tag::zen-handle[]
     @Override
     protected void handle() throws IOException {
-        // TODO(5.6): read; answer every complete request into `out`, writing it whenever it cannot take the longest answer; write what is left; refuse a full buffer with no request end; count a client that leaves mid-request
-        throw new org.multiplex.kit.Todo("5.6", "read; answer every complete request into `out`, writing it whenever it cannot take the longest answer; write what is left; refuse a full buffer with no request end; count a client that leaves mid-request");
+        // TODO(5.6): read; answer every complete request into a new `out` buffer, writing it whenever it cannot take the longest answer; write what is left; refuse a full buffer with no request end; count a client that leaves mid-request
+        throw new org.multiplex.kit.Todo("5.6", "read; answer every complete request into a new `out` buffer, writing it whenever it cannot take the longest answer; write what is left; refuse a full buffer with no request end; count a client that leaves mid-request");
     }
     // end::zen-handle[]
 
@@ -62,7 +62,7 @@ final class ZenHandler extends BaseRequestHandler {
         return true;
     }
 
-    private void flush() throws IOException {
+    private void flush(ByteBuffer out) throws IOException {
         write(out.flip());
         out.clear();
     }

@@ -253,9 +253,14 @@ public final class SelectDispatcher implements Io, AutoCloseable {
     /** The selector found a channel ready: hand it to the fibers waiting for what it is ready for. */
     // tag::ready[]
     private void ready(SelectionKey key) {
-        // BEGIN SOLUTION 5.2: wake the waiting reader if the key is ready for its operation, and the waiting writer likewise (wake() clears the slot and its interest)
+        // BEGIN SOLUTION 5.2: wake the waiting reader if the key is ready for its operation, and the waiting writer likewise; drop interest in what nobody waits for any more
         Waiters waiters = (Waiters) key.attachment();
         int readyOps = key.readyOps();
+        // Interest is dropped lazily: only when the key turns up ready for what no fiber waits for.
+        int unwanted = readyOps & ~waiters.interest();
+        if (unwanted != 0) {
+            key.interestOps(key.interestOps() & ~unwanted);
+        }
         if (waiters.reader != null && (readyOps & waiters.reader.op) != 0) {
             wake(waiters.reader, null);
         }
@@ -281,7 +286,12 @@ public final class SelectDispatcher implements Io, AutoCloseable {
     }
     // end::expire[]
 
-    /** Ends a wait: clears its slot and interest, and puts its fiber on the ready queue. */
+    /**
+     * Ends a wait: clears its slot, and puts its fiber on the ready queue. The key's interest is
+     * left as it is: a fiber woken to read usually parks to read again before the next select, and
+     * changing interest twice a request costs two system calls. {@link #ready} drops interest that
+     * nobody wants any more, when it turns up.
+     */
     private void wake(Wait wait, Exception thrown) {
         wait.over = true;
         if (wait.key != null) {
@@ -290,9 +300,6 @@ public final class SelectDispatcher implements Io, AutoCloseable {
                 waiters.reader = null;
             } else if (waiters.writer == wait) {
                 waiters.writer = null;
-            }
-            if (wait.key.isValid()) {
-                wait.key.interestOps(waiters.interest());
             }
         }
         wait.fiber.waiting = null;
@@ -480,6 +487,9 @@ public final class SelectDispatcher implements Io, AutoCloseable {
         if (!other.isDone()) {
             Wait wait = new Wait(fiber, null, 0, System.nanoTime() + atMost.toNanos(), "join " + other);
             deadlines.add(wait);
+            if (other.joiners.isEmpty()) {
+                other.joiners = new ArrayList<>(1);
+            }
             other.joiners.add(wait);
             enter(fiber, wait);
             rethrowUnchecked(fiber);
@@ -558,7 +568,10 @@ public final class SelectDispatcher implements Io, AutoCloseable {
         } else {
             waiters.writer = wait;
         }
-        key.interestOps(waiters.interest());
+        int interest = key.interestOps();
+        if ((interest & op) == 0) {
+            key.interestOps(interest | op);
+        }
         if (deadline != NO_DEADLINE) {
             deadlines.add(wait);
         }
@@ -618,14 +631,13 @@ public final class SelectDispatcher implements Io, AutoCloseable {
 
     private void undo(Wait wait) {
         wait.over = true;
-        if (wait.key != null && wait.key.isValid()) {
+        if (wait.key != null) {
             Waiters waiters = (Waiters) wait.key.attachment();
             if (waiters.reader == wait) {
                 waiters.reader = null;
             } else if (waiters.writer == wait) {
                 waiters.writer = null;
             }
-            wait.key.interestOps(waiters.interest());
         }
     }
 

@@ -99,7 +99,7 @@ public class SockServer implements Server {
                 // BEGIN SOLUTION 5.5: accept a client (the call parks while none waits), count it, and start a fiber that serves it
                 SocketChannel client = dispatcher.accept(listener);
                 stats.accepted();
-                dispatcher.start("client " + client.socket().getRemoteSocketAddress(), () -> serve(client));
+                dispatcher.start("client", () -> serve(client));
                 // END SOLUTION
             }
         } catch (AsynchronousCloseException e) {

@@ -18,15 +18,15 @@ final class ZenHandler extends BaseRequestHandler {
 
     /** Room for one whole request: a full buffer with no request end in it is a request too long. */
     static final int IN_BYTES = Zen.MAX_REQUEST_BYTES;
-    /** Room for answers gathered before they are written. */
-    static final int OUT_BYTES = 512;
+    /** Room for answers gathered before they are written: ten of the longest. */
+    static final int OUT_BYTES = 256;
     /** The most a connection ever holds in its buffers. */
     static final int BUFFER_BYTES = IN_BYTES + OUT_BYTES;
     /** The longest answer of the protocol. */
     private static final int LONGEST_ANSWER = Zen.UNKNOWN.length();
 
+    /** The bytes of requests not yet answered: the one buffer an idle connection keeps. */
     private final ByteBuffer in = ByteBuffer.allocate(IN_BYTES);
-    private final ByteBuffer out = ByteBuffer.allocate(OUT_BYTES);
     private final ConnectionStats stats;
     private final IntConsumer held;
 
@@ -47,14 +47,17 @@ final class ZenHandler extends BaseRequestHandler {
     // tag::zen-handle[]
     @Override
     protected void handle() throws IOException {
-        // BEGIN SOLUTION 5.6: read; answer every complete request into `out`, writing it whenever it cannot take the longest answer; write what is left; refuse a full buffer with no request end; count a client that leaves mid-request
+        // BEGIN SOLUTION 5.6: read; answer every complete request into a new `out` buffer, writing it whenever it cannot take the longest answer; write what is left; refuse a full buffer with no request end; count a client that leaves mid-request
         while (read(in) >= 0) {
+            // A buffer for answers only while there are answers: parked in read, a connection
+            // holds nothing but `in`.
+            ByteBuffer out = ByteBuffer.allocate(OUT_BYTES);
             in.flip();
             int start = 0;
             for (int i = 0; i < in.limit(); i++) {
                 if (in.get(i) == Zen.REQUEST_END) {
                     if (out.remaining() < LONGEST_ANSWER) {
-                        flush();
+                        flush(out);
                     }
                     out.put(Zen.answer(in.array(), start, i + 1 - start));
                     stats.answered();
@@ -63,7 +66,7 @@ final class ZenHandler extends BaseRequestHandler {
             }
             in.position(start).compact();
             held.accept(in.position() + out.position());
-            flush();
+            flush(out);
             if (!in.hasRemaining()) {
                 throw new ProtocolException("request longer than " + Zen.MAX_REQUEST_BYTES + " bytes");
             }
@@ -85,7 +88,7 @@ final class ZenHandler extends BaseRequestHandler {
         return true;
     }
 
-    private void flush() throws IOException {
+    private void flush(ByteBuffer out) throws IOException {
         write(out.flip());
         out.clear();
     }
