@@ -17,9 +17,9 @@ import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 
 import org.multiplex.dispatcher.Fixtures.LoopThread;
-import org.multiplex.dispatcher.Fixtures.Pair;
 import org.multiplex.kit.Todo;
 import org.multiplex.kit.grading.Graded;
+import org.multiplex.kit.testing.LoopbackPair;
 
 /** Task 4.3: a send that keeps what the socket does not take, and sends it when it can. */
 class BufferedDispatcherTest {
@@ -66,7 +66,7 @@ class BufferedDispatcherTest {
     @Graded(task = "4.3", points = 3)
     void send_keeps_what_the_socket_does_not_take_and_every_byte_arrives_in_order() throws Exception {
         byte[] data = pattern(4 * 1024 * 1024);
-        try (DispatcherLoop loop = new DispatcherLoop(); Pair pair = Pair.open(4096)) {
+        try (DispatcherLoop loop = new DispatcherLoop(); LoopbackPair pair = LoopbackPair.open(4096)) {
             pair.server().setOption(StandardSocketOptions.SO_SNDBUF, 8192);
             Sender sender = new Sender(loop, pair.server());
             assertThat(sender.writable()).as("writable() with nothing to send").isFalse();
@@ -87,7 +87,7 @@ class BufferedDispatcherTest {
     @Graded(task = "4.3", points = 2)
     void close_when_done_closes_after_the_last_byte_and_only_then() throws Exception {
         byte[] data = pattern(1024 * 1024);
-        try (DispatcherLoop loop = new DispatcherLoop(); Pair pair = Pair.open(4096)) {
+        try (DispatcherLoop loop = new DispatcherLoop(); LoopbackPair pair = LoopbackPair.open(4096)) {
             pair.server().setOption(StandardSocketOptions.SO_SNDBUF, 8192);
             Sender sender = new Sender(loop, pair.server());
             sender.send(ByteBuffer.wrap(data));

@@ -12,8 +12,8 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 import org.multiplex.dispatcher.Fixtures.LoopThread;
-import org.multiplex.dispatcher.Fixtures.Pair;
 import org.multiplex.kit.grading.Graded;
+import org.multiplex.kit.testing.LoopbackPair;
 import org.multiplex.kit.testing.ZenServerChecks;
 
 /** Task 4.1: the loop asks every dispatcher what it wants on every pass, and fires its events. */
@@ -69,7 +69,7 @@ class DispatcherLoopTest {
 
     @Graded(task = "4.1", points = 2)
     void an_echo_dispatcher_reads_then_writes_as_its_readable_and_writable_say() throws Exception {
-        try (DispatcherLoop loop = new DispatcherLoop(); Pair pair = Pair.open()) {
+        try (DispatcherLoop loop = new DispatcherLoop(); LoopbackPair pair = LoopbackPair.open()) {
             Echo echo = new Echo(loop, pair.server());
             InputStream in = pair.client().getInputStream();
             for (String message : new String[] {"ping", "pong", "one more"}) {
@@ -83,7 +83,7 @@ class DispatcherLoopTest {
 
     @Graded(task = "4.1", points = 3)
     void writable_false_means_no_write_events_and_no_spinning() throws Exception {
-        try (DispatcherLoop loop = new DispatcherLoop(); Pair pair = Pair.open()) {
+        try (DispatcherLoop loop = new DispatcherLoop(); LoopbackPair pair = LoopbackPair.open()) {
             // The socket can always be written; only writable() says no.
             Recorder quiet = new Recorder(loop, pair.server());
             quiet.wantsRead = true;
@@ -103,7 +103,7 @@ class DispatcherLoopTest {
 
     @Graded(task = "4.1", points = 2)
     void an_exception_in_one_handler_closes_only_that_dispatcher_and_the_loop_carries_on() throws Exception {
-        try (DispatcherLoop loop = new DispatcherLoop(); Pair bad = Pair.open(); Pair good = Pair.open()) {
+        try (DispatcherLoop loop = new DispatcherLoop(); LoopbackPair bad = LoopbackPair.open(); LoopbackPair good = LoopbackPair.open()) {
             Thrower thrower = new Thrower(loop, bad.server());
             Recorder other = new Recorder(loop, good.server());
             bad.client().getOutputStream().write("boom".getBytes(US_ASCII));
@@ -121,7 +121,7 @@ class DispatcherLoopTest {
 
     @Graded(task = "4.1", points = 2)
     void no_event_reaches_a_dispatcher_that_another_closed_earlier_in_the_same_pass() throws Exception {
-        try (DispatcherLoop loop = new DispatcherLoop(); Pair a = Pair.open(); Pair b = Pair.open()) {
+        try (DispatcherLoop loop = new DispatcherLoop(); LoopbackPair a = LoopbackPair.open(); LoopbackPair b = LoopbackPair.open()) {
             Recorder[] both = new Recorder[2];
             for (int i = 0; i < 2; i++) {
                 int other = 1 - i;
@@ -147,7 +147,7 @@ class DispatcherLoopTest {
 
     @Graded(task = "4.1", points = 1)
     void loop_runs_count_passes_and_returns_once_the_map_is_empty() throws Exception {
-        try (DispatcherLoop loop = new DispatcherLoop(); Pair pair = Pair.open()) {
+        try (DispatcherLoop loop = new DispatcherLoop(); LoopbackPair pair = LoopbackPair.open()) {
             Recorder idle = new Recorder(loop, pair.server());
             idle.wantsRead = false;
             long before = loop.passes();

@@ -6,15 +6,9 @@ import static org.assertj.core.api.Assertions.fail;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
-import org.multiplex.kit.Todo;
-
-/** What the lesson's tests share: connected pairs, a loop run until something happens, CPU time. */
+/** What the lesson's tests share: a loop run until something happens, or on a thread of its own. */
 final class Fixtures {
 
     static final InetSocketAddress ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
@@ -22,39 +16,6 @@ final class Fixtures {
     static final Duration PATIENCE = Duration.ofSeconds(5);
 
     private Fixtures() {
-    }
-
-    /**
-     * Two ends of one loopback connection: the server's end for a dispatcher, the client's as an
-     * ordinary blocking socket, registered to close when a stub is reached.
-     */
-    record Pair(SocketChannel server, Socket client) implements AutoCloseable {
-
-        static Pair open() throws IOException {
-            return open(0);
-        }
-
-        /** Opens a pair whose client has small kernel buffers, or the system's when 0. */
-        static Pair open(int clientBuffer) throws IOException {
-            try (ServerSocketChannel listener = ServerSocketChannel.open()) {
-                listener.bind(ANY_PORT);
-                Socket client = new Socket();
-                Todo.closeWhenReached(client);
-                if (clientBuffer > 0) {
-                    client.setReceiveBufferSize(clientBuffer);
-                    client.setSendBufferSize(clientBuffer);
-                }
-                client.connect(listener.getLocalAddress());
-                client.setSoTimeout((int) PATIENCE.toMillis());
-                return new Pair(listener.accept(), client);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            client.close();
-            server.close();
-        }
     }
 
     /**
@@ -76,13 +37,6 @@ final class Fixtures {
     @FunctionalInterface
     interface Condition {
         boolean holds() throws IOException;
-    }
-
-    /** Returns a port on the loopback that nothing listens on: one just given out and taken back. */
-    static int closedPort() throws IOException {
-        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return gone.getLocalPort();
-        }
     }
 
     /** A loop running on a thread of its own until closed. */

@@ -30,6 +30,7 @@ import com.sun.net.httpserver.SimpleFileServer;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.multiplex.kit.grading.Graded;
+import org.multiplex.kit.testing.LoopbackPair;
 
 /** Task 4.6: the asyncore HTTP client, against a real server and against servers that misbehave. */
 class HttpClientTest {
@@ -87,7 +88,7 @@ class HttpClientTest {
 
     @Graded(task = "4.6", points = 2)
     void reports_a_refused_connection() throws Exception {
-        URI url = URI.create("http://127.0.0.1:" + Fixtures.closedPort() + "/");
+        URI url = URI.create("http://127.0.0.1:" + LoopbackPair.closedPort() + "/");
         HttpClient client = HttpClient.get(url, Channels.newChannel(new ByteArrayOutputStream()));
         assertThat(client.failure()).as("failure of GET %s, where nothing listens", url).get()
                 .isInstanceOf(ConnectException.class);

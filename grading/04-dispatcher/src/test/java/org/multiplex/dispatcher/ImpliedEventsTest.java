@@ -15,9 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.multiplex.dispatcher.Fixtures.Pair;
 import org.multiplex.kit.Todo;
 import org.multiplex.kit.grading.Graded;
+import org.multiplex.kit.testing.LoopbackPair;
 
 /** Task 4.2: the events a dispatcher works out from the state of its socket. */
 class ImpliedEventsTest {
@@ -61,7 +61,7 @@ class ImpliedEventsTest {
             client.wantsWrite = true;
             client.createSocket();
             try {
-                client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), Fixtures.closedPort()));
+                client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), LoopbackPair.closedPort()));
                 runUntil(loop, () -> !client.errors.isEmpty(), "the refused connection reaches handleError");
                 assertThat(client.errors).as("errors handled").hasSize(1);
                 assertThat(client.errors.get(0)).as("the error").isInstanceOf(ConnectException.class);
@@ -113,7 +113,7 @@ class ImpliedEventsTest {
     @Graded(task = "4.2", points = 3)
     void the_end_of_the_stream_is_one_close_and_nothing_follows_it_even_when_writable_in_the_same_pass()
             throws Exception {
-        try (DispatcherLoop loop = new DispatcherLoop(); Pair pair = Pair.open()) {
+        try (DispatcherLoop loop = new DispatcherLoop(); LoopbackPair pair = LoopbackPair.open()) {
             Recorder server = new Recorder(loop, pair.server());
             server.wantsRead = true;
             server.wantsWrite = true;
@@ -131,7 +131,7 @@ class ImpliedEventsTest {
 
     @Graded(task = "4.2", points = 2)
     void a_reset_is_one_close_too() throws Exception {
-        try (DispatcherLoop loop = new DispatcherLoop(); Pair pair = Pair.open()) {
+        try (DispatcherLoop loop = new DispatcherLoop(); LoopbackPair pair = LoopbackPair.open()) {
             Recorder server = new Recorder(loop, pair.server());
             server.wantsRead = true;
             server.wantsWrite = true;

@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.multiplex.continuations.Fixtures.Pair;
 import org.multiplex.continuations.Fixtures.Running;
 import org.multiplex.kit.grading.Graded;
+import org.multiplex.kit.testing.LoopbackPair;
 
 /** Tasks 5.1 to 5.4: the dispatcher's calls that look blocking, its loop, and its deadlines. */
 class DispatcherTest {
@@ -42,7 +42,7 @@ class DispatcherTest {
         SelectDispatcher dispatcher = new SelectDispatcher();
         StringBuilder received = new StringBuilder();
         AtomicInteger last = new AtomicInteger();
-        try (Pair pair = Pair.open()) {
+        try (LoopbackPair pair = LoopbackPair.open()) {
             dispatcher.start("reader", () -> {
                 ByteBuffer buffer = ByteBuffer.allocate(64);
                 int n;
@@ -72,7 +72,7 @@ class DispatcherTest {
         new Random(5).nextBytes(data);
         SelectDispatcher dispatcher = new SelectDispatcher();
         AtomicInteger written = new AtomicInteger();
-        try (Pair big = Pair.open(); Pair echo = Pair.open()) {
+        try (LoopbackPair big = LoopbackPair.open(); LoopbackPair echo = LoopbackPair.open()) {
             dispatcher.start("writer", () -> {
                 written.set(dispatcher.write(big.server(), ByteBuffer.wrap(data)));
                 dispatcher.close(big.server());
@@ -109,7 +109,7 @@ class DispatcherTest {
         SelectDispatcher dispatcher = new SelectDispatcher();
         AtomicInteger read = new AtomicInteger();
         AtomicInteger written = new AtomicInteger();
-        try (Pair pair = Pair.open()) {
+        try (LoopbackPair pair = LoopbackPair.open()) {
             // Both fibers park on the one key of the channel: the reader for bytes that the
             // client sends only later, the writer because the client reads only at the end.
             dispatcher.start("reader", () -> {
@@ -145,7 +145,7 @@ class DispatcherTest {
         AtomicReference<Throwable> refused = new AtomicReference<>();
         AtomicBoolean connected = new AtomicBoolean();
         try (ServerSocketChannel listener = ServerSocketChannel.open().bind(ANY_PORT)) {
-            InetSocketAddress nobody = new InetSocketAddress(InetAddress.getLoopbackAddress(), Fixtures.closedPort());
+            InetSocketAddress nobody = new InetSocketAddress(InetAddress.getLoopbackAddress(), LoopbackPair.closedPort());
             dispatcher.start("refused", () -> {
                 try (SocketChannel channel = SocketChannel.open()) {
                     dispatcher.connect(channel, nobody);
@@ -192,7 +192,7 @@ class DispatcherTest {
     void fibers_that_only_yield_do_not_starve_a_fiber_waiting_for_its_channel() throws Exception {
         SelectDispatcher dispatcher = new SelectDispatcher();
         AtomicBoolean done = new AtomicBoolean();
-        try (Pair pair = Pair.open()) {
+        try (LoopbackPair pair = LoopbackPair.open()) {
             for (String name : List.of("busy 1", "busy 2")) {
                 dispatcher.start(name, () -> {
                     while (!done.get()) {
@@ -370,7 +370,7 @@ class DispatcherTest {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicInteger waited = new AtomicInteger();
         CountDownLatch timedOut = new CountDownLatch(1);
-        try (Pair silent = Pair.open(); Pair echo = Pair.open()) {
+        try (LoopbackPair silent = LoopbackPair.open(); LoopbackPair echo = LoopbackPair.open()) {
             dispatcher.start("impatient", () -> {
                 dispatcher.timeout(Duration.ofMillis(200));
                 long start = System.nanoTime();
@@ -407,7 +407,7 @@ class DispatcherTest {
     @Graded(task = "5.4", points = 2)
     void a_wait_that_ended_in_time_never_times_out_later() throws Exception {
         SelectDispatcher dispatcher = new SelectDispatcher();
-        try (Pair pair = Pair.open()) {
+        try (LoopbackPair pair = LoopbackPair.open()) {
             dispatcher.start("prompt", () -> {
                 dispatcher.timeout(Duration.ofMillis(500));
                 dispatcher.write(pair.server(), ByteBuffer.wrap(new byte[] {'?'}));

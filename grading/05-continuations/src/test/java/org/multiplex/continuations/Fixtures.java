@@ -2,18 +2,11 @@ package org.multiplex.continuations;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
-import org.multiplex.kit.Todo;
-
-/** What the lesson's tests share: connected pairs, and a dispatcher run on a thread of its own. */
+/** What the lesson's tests share: a dispatcher run on a thread of its own. */
 final class Fixtures {
 
     static final InetSocketAddress ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
@@ -21,30 +14,6 @@ final class Fixtures {
     static final Duration PATIENCE = Duration.ofSeconds(10);
 
     private Fixtures() {
-    }
-
-    /**
-     * Two ends of one loopback connection: the server's end for a fiber, the client's as an
-     * ordinary blocking socket, registered to close when a stub is reached.
-     */
-    record Pair(SocketChannel server, Socket client) implements AutoCloseable {
-
-        static Pair open() throws IOException {
-            try (ServerSocketChannel listener = ServerSocketChannel.open()) {
-                listener.bind(ANY_PORT);
-                Socket client = new Socket();
-                Todo.closeWhenReached(client);
-                client.connect(listener.getLocalAddress());
-                client.setSoTimeout((int) PATIENCE.toMillis());
-                return new Pair(listener.accept(), client);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            client.close();
-            server.close();
-        }
     }
 
     /** A dispatcher running on a thread of its own, from the fibers already started. */
@@ -96,13 +65,6 @@ final class Fixtures {
         public void close() throws InterruptedException {
             dispatcher.stop();
             thread.join(PATIENCE.toMillis());
-        }
-    }
-
-    /** Returns a port on the loopback that nothing listens on: one just given out and taken back. */
-    static int closedPort() throws IOException {
-        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return gone.getLocalPort();
         }
     }
 }
