@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.multiplex.kit.Todo;
 
@@ -146,5 +148,38 @@ public final class ZenClient implements Closeable {
     @Override
     public void close() throws IOException {
         socket.close();
+    }
+
+    /**
+     * Connects a crowd of clients that each pipeline the same requests before reading a single
+     * answer, then reads every answer, and closes them all: what a demo shows a server doing.
+     *
+     * @param  server    the server's address
+     * @param  clients   how many clients
+     * @param  questions the requests each client sends, in one write
+     * @return how many answers were the right one, in the right place
+     */
+    public static int crowd(InetSocketAddress server, int clients, List<String> questions) throws IOException {
+        List<ZenClient> crowd = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                ZenClient client = ZenClient.connect(server);
+                client.send(String.join("", questions));
+                crowd.add(client);
+            }
+            int right = 0;
+            for (ZenClient client : crowd) {
+                for (String question : questions) {
+                    if (client.readAnswer().equals(Zen.answer(question))) {
+                        right++;
+                    }
+                }
+            }
+            return right;
+        } finally {
+            for (ZenClient client : crowd) {
+                client.close();
+            }
+        }
     }
 }

@@ -15,10 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpServer;
@@ -54,30 +52,10 @@ public final class Demo {
         System.out.println("DispatcherZenServer:");
         try (DispatcherZenServer server = new DispatcherZenServer(ANY_PORT)) {
             InetSocketAddress address = server.start();
-            List<ZenClient> clients = new ArrayList<>();
-            try {
-                // Ten clients each pipeline three requests before reading a single answer.
-                for (int i = 0; i < 10; i++) {
-                    ZenClient client = ZenClient.connect(address);
-                    client.send(String.join("", Zen.questions().subList(0, 3)));
-                    clients.add(client);
-                }
-                int answered = 0;
-                for (ZenClient client : clients) {
-                    for (String question : Zen.questions().subList(0, 3)) {
-                        if (client.readAnswer().equals(Zen.answer(question))) {
-                            answered++;
-                        }
-                    }
-                }
-                System.out.printf("  %d clients, %d of %d pipelined requests answered in order, by %d thread(s): %s%n",
-                        clients.size(), answered, 3 * clients.size(), server.stats().threads().size(),
-                        server.stats().threads().values());
-            } finally {
-                for (ZenClient client : clients) {
-                    client.close();
-                }
-            }
+            // Ten clients each pipeline three requests before reading a single answer.
+            int answered = ZenClient.crowd(address, 10, Zen.questions().subList(0, 3));
+            System.out.printf("  %d clients, %d of %d pipelined requests answered in order, by %d thread(s): %s%n",
+                    10, answered, 3 * 10, server.stats().threads().size(), server.stats().threads().values());
         }
     }
 

@@ -9,7 +9,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.multiplex.kit.Todo;
@@ -75,29 +74,10 @@ public final class Demo {
         System.out.println("ContinuationZenServer, blocking-style handlers on one thread:");
         try (ContinuationZenServer server = new ContinuationZenServer(ANY_PORT)) {
             InetSocketAddress address = server.start();
-            List<ZenClient> clients = new ArrayList<>();
-            try {
-                for (int i = 0; i < 100; i++) {
-                    ZenClient client = ZenClient.connect(address);
-                    client.send(String.join("", Zen.questions().subList(0, 3)));
-                    clients.add(client);
-                }
-                int answered = 0;
-                for (ZenClient client : clients) {
-                    for (String question : Zen.questions().subList(0, 3)) {
-                        if (client.readAnswer().equals(Zen.answer(question))) {
-                            answered++;
-                        }
-                    }
-                }
-                System.out.printf("  %d clients, %d of %d pipelined requests answered in order, by %d thread(s): %s%n",
-                        clients.size(), answered, 3 * clients.size(), server.stats().threads().size(),
-                        server.stats().threads().values());
-            } finally {
-                for (ZenClient client : clients) {
-                    client.close();
-                }
-            }
+            // A hundred clients each pipeline three requests before reading a single answer.
+            int answered = ZenClient.crowd(address, 100, Zen.questions().subList(0, 3));
+            System.out.printf("  %d clients, %d of %d pipelined requests answered in order, by %d thread(s): %s%n",
+                    100, answered, 3 * 100, server.stats().threads().size(), server.stats().threads().values());
 
             System.out.println("A client fiber asks the server, with connect, write and read:");
             SelectDispatcher dispatcher = new SelectDispatcher();
