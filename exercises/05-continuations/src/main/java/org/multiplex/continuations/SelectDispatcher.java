@@ -249,15 +249,7 @@ public final class SelectDispatcher implements Io, AutoCloseable {
      * nobody wants any more, when it turns up.
      */
     private void wake(Wait wait, Exception thrown) {
-        wait.over = true;
-        if (wait.key != null) {
-            Waiters waiters = (Waiters) wait.key.attachment();
-            if (waiters.reader == wait) {
-                waiters.reader = null;
-            } else if (waiters.writer == wait) {
-                waiters.writer = null;
-            }
-        }
+        undo(wait);
         wait.fiber.waiting = null;
         wait.fiber.resumeWith = thrown;
         ready.add(wait.fiber);
@@ -567,7 +559,8 @@ public final class SelectDispatcher implements Io, AutoCloseable {
                 : new AsynchronousCloseException();
     }
 
-    private void undo(Wait wait) {
+    /** Marks a wait over and takes it out of its key's slot. */
+    private static void undo(Wait wait) {
         wait.over = true;
         if (wait.key != null) {
             Waiters waiters = (Waiters) wait.key.attachment();

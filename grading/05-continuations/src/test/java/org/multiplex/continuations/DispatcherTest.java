@@ -77,13 +77,7 @@ class DispatcherTest {
                 written.set(dispatcher.write(big.server(), ByteBuffer.wrap(data)));
                 dispatcher.close(big.server());
             });
-            dispatcher.start("echo", () -> {
-                ByteBuffer buffer = ByteBuffer.allocate(16);
-                while (dispatcher.read(echo.server(), buffer) > 0) {
-                    dispatcher.write(echo.server(), buffer.flip());
-                    buffer.clear();
-                }
-            });
+            startEcho(dispatcher, echo.server());
             try (Running running = Running.run(dispatcher)) {
                 // The client has read nothing of the 8 MB yet, so the writer must be parked: the
                 // echo fiber answers all the same, on the same thread.
@@ -383,13 +377,7 @@ class DispatcherTest {
                     timedOut.countDown();
                 }
             });
-            dispatcher.start("echo", () -> {
-                ByteBuffer buffer = ByteBuffer.allocate(16);
-                while (dispatcher.read(echo.server(), buffer) > 0) {
-                    dispatcher.write(echo.server(), buffer.flip());
-                    buffer.clear();
-                }
-            });
+            startEcho(dispatcher, echo.server());
             try (Running running = Running.run(dispatcher)) {
                 assertThat(timedOut.await(5, TimeUnit.SECONDS)).as("the read timed out within 5 s").isTrue();
                 echo.client().getOutputStream().write("after".getBytes(US_ASCII));
@@ -430,5 +418,16 @@ class DispatcherTest {
                 running.awaitEndWithoutFailures();
             }
         }
+    }
+
+    /** Starts a fiber that sends back what it reads, until the end of the stream. */
+    private static void startEcho(SelectDispatcher dispatcher, SocketChannel channel) {
+        dispatcher.start("echo", () -> {
+            ByteBuffer buffer = ByteBuffer.allocate(16);
+            while (dispatcher.read(channel, buffer) > 0) {
+                dispatcher.write(channel, buffer.flip());
+                buffer.clear();
+            }
+        });
     }
 }
