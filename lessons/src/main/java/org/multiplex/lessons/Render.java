@@ -51,6 +51,7 @@ public final class Render {
     private final Asciidoctor asciidoctor;
     private final List<String> problems = new ArrayList<>();
     private String current = "";
+    private String edition = "";
 
     /** One lesson or deck: its number-and-slug, and where its source is, if it has one. */
     private record Entry(String slug, Path lesson, Path deck, String title, String description) {}
@@ -171,7 +172,7 @@ public final class Render {
                 .build();
         long start = System.nanoTime();
         asciidoctor.convertFile(source.toFile(), options);
-        System.out.printf("  %-28s %-8s %5.1f s%n", current, backend, (System.nanoTime() - start) / 1e9);
+        System.out.printf("  %-30s %-8s %5.1f s%s%n", current, backend, (System.nanoTime() - start) / 1e9, edition);
     }
 
     /**
@@ -189,9 +190,9 @@ public final class Render {
                         .attribute("diagram-cachedir", site.resolveSibling("diagram-cache").toString())
                         .attribute("plantuml-format", "svg")
                         .build();
-                String before = current;
+                edition = " [student edition: code from exercises/, no solutions]";
                 convert(source, scratch.resolve(entry.slug()), source.equals(entry.deck()) ? "revealjs" : "html5", attributes);
-                current = before;
+                edition = "";
             }
         }
     }
@@ -203,9 +204,9 @@ public final class Render {
         boolean failing = record.getSeverity().ordinal() >= Severity.WARN.ordinal()
                 || record.getMessage().startsWith("possible invalid reference")
                 || record.getMessage().startsWith("unknown name for block macro");
-        String line = record.getSeverity() + " " + where + ": " + record.getMessage();
+        String line = record.getSeverity() + " " + where + ": " + record.getMessage() + edition;
         if (failing) {
-            problems.add(line + (where.equals(current) ? "" : " (rendering " + current + ")"));
+            problems.add(line);
         }
         if (record.getSeverity().ordinal() >= Severity.INFO.ordinal()) {
             System.err.println(line);

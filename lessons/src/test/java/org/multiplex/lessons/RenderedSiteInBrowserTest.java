@@ -41,8 +41,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
 @Timeout(120)
 class RenderedSiteInBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path CHROMIUM = Path.of(System.getProperty("chromium", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver", "/usr/bin/chromedriver"));
     private static final int SCREENSHOT_SLIDES = 3;
 
     private final Path site = Path.of(System.getProperty("site.dir", "target/site")).toAbsolutePath();
