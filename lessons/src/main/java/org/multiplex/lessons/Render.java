@@ -95,6 +95,7 @@ public final class Render {
         boolean solutions = Files.isDirectory(root.resolve("solutions"));
         Path tree = root.resolve(solutions ? "solutions" : "exercises");
 
+        DemoOutput demos = new DemoOutput(root, site.resolveSibling("demo-output"), problems);
         int pages = 0;
         List<Entry> lessons = entries.stream().filter(e -> e.lesson() != null).toList();
         for (int i = 0; i < lessons.size(); i++) {
@@ -103,6 +104,7 @@ public final class Render {
             copyPictures(lesson.lesson().getParent(), out);
             AttributesBuilder attributes = common(tree, solutions, "../..")
                     .attribute("nav-contents", "../../index.html");
+            demoOutput(lesson.lesson(), () -> demos.forLesson(lesson.slug()), attributes);
             if (i > 0) {
                 attributes.attribute("nav-prev", "../" + lessons.get(i - 1).slug() + "/index.html")
                         .attribute("nav-prev-title", lessons.get(i - 1).title());
@@ -119,10 +121,11 @@ public final class Render {
         }
         for (Entry entry : entries) {
             if (entry.deck() != null) {
-                convert(entry.deck(), site.resolve("slides"), "revealjs", common(tree, solutions, "..")
+                AttributesBuilder attributes = common(tree, solutions, "..")
                         .attribute("revealjsdir", "../reveal.js")
-                        .attribute("revealjs_pdfseparatefragments", "false")
-                        .build());
+                        .attribute("revealjs_pdfseparatefragments", "false");
+                demoOutput(entry.deck(), () -> demos.forLesson(entry.slug()), attributes);
+                convert(entry.deck(), site.resolve("slides"), "revealjs", attributes.build());
                 pages++;
             }
         }
@@ -184,16 +187,27 @@ public final class Render {
         Path exercises = root.resolve("exercises");
         for (Entry entry : entries) {
             for (Path source : Stream.of(entry.lesson(), entry.deck()).filter(p -> p != null).toList()) {
-                Attributes attributes = Attributes.builder()
+                AttributesBuilder attributes = Attributes.builder()
                         .attribute("attribute-missing", "warn")
                         .attribute("code-tree", exercises.toString())
                         .attribute("diagram-cachedir", site.resolveSibling("diagram-cache").toString())
-                        .attribute("plantuml-format", "svg")
-                        .build();
+                        .attribute("plantuml-format", "svg");
+                demoOutput(source, () -> root.resolve("lessons").resolve(entry.slug()).resolve("demo-output.txt"), attributes);
                 edition = " [student edition: code from exercises/, no solutions]";
-                convert(source, scratch.resolve(entry.slug()), source.equals(entry.deck()) ? "revealjs" : "html5", attributes);
+                convert(source, scratch.resolve(entry.slug()), source.equals(entry.deck()) ? "revealjs" : "html5", attributes.build());
                 edition = "";
             }
+        }
+    }
+
+    /** Sets {@code demo-output} for a document that includes it: see {@link DemoOutput}. */
+    private static void demoOutput(Path source, java.util.function.Supplier<Path> file, AttributesBuilder attributes) {
+        try {
+            if (Files.readString(source).contains("{demo-output}")) {
+                attributes.attribute("demo-output", file.get().toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

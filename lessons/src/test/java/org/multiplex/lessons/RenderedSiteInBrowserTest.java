@@ -160,6 +160,11 @@ class RenderedSiteInBrowserTest {
     void a_deck_has_a_print_view_with_a_page_per_slide(String page) {
         List<String> problems = open(page + "?print-pdf");
         awaitReveal();
+        // reveal.js lays the pages out a few frames after it is ready, all of them in one go.
+        browser.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const laidOut = () => document.querySelector('.pdf-page') ? done() : requestAnimationFrame(laidOut);
+                laidOut();""");
         long slides = (Long) browser.executeScript("return Reveal.getTotalSlides();");
         long printed = (Long) browser.executeScript("return document.querySelectorAll('.pdf-page').length;");
         assertThat(printed).as("pages in the print view").isGreaterThanOrEqualTo(slides);
