@@ -102,7 +102,7 @@ public final class Render {
             Entry lesson = lessons.get(i);
             Path out = site.resolve("lessons").resolve(lesson.slug());
             copyPictures(lesson.lesson().getParent(), out);
-            AttributesBuilder attributes = common(tree, solutions, "../..")
+            AttributesBuilder attributes = common(tree, solutions, "../..", false)
                     .attribute("nav-contents", "../../index.html");
             demoOutput(lesson.lesson(), () -> demos.forLesson(lesson.slug()), attributes);
             if (i > 0) {
@@ -121,7 +121,7 @@ public final class Render {
         }
         for (Entry entry : entries) {
             if (entry.deck() != null) {
-                AttributesBuilder attributes = common(tree, solutions, "..")
+                AttributesBuilder attributes = common(tree, solutions, "..", true)
                         .attribute("revealjsdir", "../reveal.js")
                         .attribute("revealjs_pdfseparatefragments", "false");
                 demoOutput(entry.deck(), () -> demos.forLesson(entry.slug()), attributes);
@@ -130,7 +130,7 @@ public final class Render {
             }
         }
         Files.writeString(site.resolve("index.adoc"), contents(entries));
-        convert(site.resolve("index.adoc"), site, "html5", common(tree, solutions, ".").build());
+        convert(site.resolve("index.adoc"), site, "html5", common(tree, solutions, ".", false).build());
         Files.delete(site.resolve("index.adoc"));
         pages++;
 
@@ -142,14 +142,14 @@ public final class Render {
     }
 
     /** Attributes every document gets; {@code up} leads from the output file's folder to the site. */
-    private AttributesBuilder common(Path tree, boolean solutions, String up) {
+    private AttributesBuilder common(Path tree, boolean solutions, String up, boolean deck) {
         AttributesBuilder attributes = Attributes.builder()
                 .attribute("attribute-missing", "warn")
                 .attribute("code-tree", tree.toString())
                 // Lessons: rouge colours the code while rendering, so the page needs no script.
                 // Decks: highlight.js in the browser, for reveal.js's step-by-step line highlights,
                 // from the site's own copy (the theme is reveal.js's own monokai.css).
-                .attribute("source-highlighter", up.equals("..") ? "highlightjs" : "rouge")
+                .attribute("source-highlighter", deck ? "highlightjs" : "rouge")
                 .attribute("rouge-style", "github")
                 .attribute("highlightjsdir", up + "/highlight.js")
                 .attribute("webfonts!", "")

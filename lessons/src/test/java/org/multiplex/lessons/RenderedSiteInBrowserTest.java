@@ -44,6 +44,8 @@ class RenderedSiteInBrowserTest {
     private static final Path CHROMIUM = Path.of(System.getProperty("chromium", "/usr/bin/chromium"));
     private static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver", "/usr/bin/chromedriver"));
     private static final int SCREENSHOT_SLIDES = 3;
+    /** Selenium looks for CDP bindings of this exact Chromium version and warns; the check needs none. */
+    private static final java.util.logging.Logger DEVTOOLS_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
 
     private final Path site = Path.of(System.getProperty("site.dir", "target/site")).toAbsolutePath();
     private final Path screenshots = Path.of(System.getProperty("screenshots.dir", "target/screenshots")).toAbsolutePath();
@@ -57,6 +59,7 @@ class RenderedSiteInBrowserTest {
             fail("The rendered lessons and slides are checked in headless Chromium, and " + CHROMIUM + " or "
                     + CHROMEDRIVER + " is missing: install them with 'apt-get install chromium chromium-driver'.");
         }
+        DEVTOOLS_LOG.setLevel(Level.SEVERE);
         profile = Files.createTempDirectory("multiplex-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
