@@ -2,6 +2,8 @@ package org.multiplex.kit.load;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -78,6 +80,7 @@ public final class LoadGenerator implements Closeable {
     private final ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024);
     private final ByteBuffer out = ByteBuffer.allocateDirect(64 * 1024);
     private final Histogram latencies = new Histogram(HIGHEST_MICROS, 3);
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     // The state of the run in progress.
     private int depth = 1;
@@ -89,6 +92,8 @@ public final class LoadGenerator implements Closeable {
     private int lost;
     /** Connections of a counted run that still wait for answers. */
     private int unfinished;
+    /** The driving thread's processor time when the measured interval began. */
+    private long cpuAtStart;
 
     /** One client: its channel, and the requests it has sent and not yet had answered. */
     private static final class Connection {
@@ -283,6 +288,7 @@ public final class LoadGenerator implements Closeable {
             c.answeredInRun = 0;
         }
         recording = true;
+        cpuAtStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         drive(start + measure.toNanos(), false);
         long end = System.nanoTime();
@@ -310,6 +316,7 @@ public final class LoadGenerator implements Closeable {
         }
         sending = true;
         recording = true;
+        cpuAtStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         topUpAll(start);
         drive(start + limit.toNanos(), true);
@@ -331,6 +338,7 @@ public final class LoadGenerator implements Closeable {
     }
 
     private LoadResult finish(Duration window, long end) {
+        Duration cpu = Duration.ofNanos(Math.max(0, threads.getCurrentThreadCpuTime() - cpuAtStart));
         sending = false;
         recording = false;
         int silent = 0;
@@ -348,7 +356,7 @@ public final class LoadGenerator implements Closeable {
             }
         }
         return new LoadResult(connections.size(), depth, window, answers, wrongAnswers, firstWrong, lost, silent,
-                unanswered, latencies.copy());
+                unanswered, latencies.copy(), cpu);
     }
 
     private void drive(long until, boolean counted) throws IOException {

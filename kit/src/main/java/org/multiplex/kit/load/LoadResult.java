@@ -25,9 +25,18 @@ import org.HdrHistogram.Histogram;
  *                     interval
  * @param unanswered   requests still waiting for their answer when the interval ended
  * @param latencies    the latency histogram, in microseconds
+ * @param cpu          the processor time the generator's own thread used in the measured
+ *                     interval: near the whole interval means the generator, not the server,
+ *                     set the pace
  */
 public record LoadResult(int connections, int depth, Duration window, long answers, long wrongAnswers,
-                         String firstWrong, int lost, int silent, long unanswered, Histogram latencies) {
+                         String firstWrong, int lost, int silent, long unanswered, Histogram latencies,
+                         Duration cpu) {
+
+    /** Returns the share of one core the generator used in the measured interval, from 0 to 1. */
+    public double cpuShare() {
+        return window.isZero() ? 0 : (double) cpu.toNanos() / window.toNanos();
+    }
 
     /** Returns the correct answers per second of the measured interval. */
     public double throughput() {

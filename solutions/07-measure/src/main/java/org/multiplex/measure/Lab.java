@@ -206,14 +206,18 @@ public final class Lab implements Callable<Integer> {
                         memory.add(new MemoryPoint(c.name(), n, (int) once.answers(), before, server.memory()));
                     }
                     int connected = load.connected();
+                    long cpuBefore = server == null ? -1 : server.cpuNanos();
+                    long start = System.nanoTime();
                     LoadResult r = load.run(depth, warmup, measure);
+                    long took = System.nanoTime() - start;
+                    double cpu = cpuBefore < 0 ? -1 : (double) (server.cpuNanos() - cpuBefore) / took;
                     if (server != null) {
                         server.close(); // before the clients close: see ServerProcess.close
                     }
-                    record(new Point(c.name(), n, connected, r, ""));
+                    record(new Point(c.name(), n, connected, r, "", cpu));
                 }
             } catch (IOException | RuntimeException e) {
-                record(new Point(c.name(), n, 0, null, String.valueOf(e.getMessage())));
+                record(new Point(c.name(), n, 0, null, String.valueOf(e.getMessage()), -1));
             } finally {
                 if (server != null) {
                     server.close();

@@ -10,8 +10,10 @@ import org.multiplex.kit.load.LoadResult;
  * @param connected   how many the server let in before the connect phase ended
  * @param result      what the measured interval saw; null if the server failed before it
  * @param failure     why there is no result, or the empty string
+ * @param serverCpu   the share of one core the server used during warm-up and measurement; -1
+ *                    if unknown (a server the lab did not start, or no /proc)
  */
-record Point(String server, int connections, int connected, LoadResult result, String failure) {
+record Point(String server, int connections, int connected, LoadResult result, String failure, double serverCpu) {
 
     /** Returns whether the point was measured at all. */
     boolean measured() {
@@ -58,15 +60,25 @@ record Point(String server, int connections, int connected, LoadResult result, S
         return trouble.isEmpty() ? rate : rate + " (" + trouble.replaceAll(": .*", "") + ")";
     }
 
+    /** Returns the table cell for latency: the 99th percentile, and the longest wait if some starved. */
+    String latencyCell() {
+        if (!measured()) {
+            return "failed";
+        }
+        String p99 = millis(result.latencyMicros(99));
+        return result.silent() > 0 ? p99 + " (max " + millis(result.latencyMicros(100)) + ")" : p99;
+    }
+
     /** Returns the line printed when the point is done. */
     String line() {
         if (!measured()) {
             return String.format("%-12s %,7d connections: %s", server, connections, trouble());
         }
         String trouble = trouble();
-        return String.format("%-12s %,7d connections: %,10.0f answers/s  p50 %s  p99 %s  max %s%s", server, connections,
-                throughput(), millis(result.latencyMicros(50)), millis(result.latencyMicros(99)),
-                millis(result.latencyMicros(100)), trouble.isEmpty() ? "" : "  (" + trouble + ")");
+        return String.format("%-12s %,7d connections: %,10.0f answers/s  p50 %s  p99 %s  max %s  cpu: server %s, load %.0f%%%s",
+                server, connections, throughput(), millis(result.latencyMicros(50)), millis(result.latencyMicros(99)),
+                millis(result.latencyMicros(100)), serverCpu < 0 ? "?" : String.format("%.0f%%", 100 * serverCpu),
+                100 * result.cpuShare(), trouble.isEmpty() ? "" : "  (" + trouble + ")");
     }
 
     /** Formats microseconds as milliseconds with a sensible number of digits. */

@@ -75,7 +75,7 @@ final class Report {
         out.println();
         out.println(conditions());
         table(out, "Answers per second", Point::cell);
-        table(out, "Latency p99", p -> p.measured() ? Point.millis(p.result().latencyMicros(99)) : "failed");
+        table(out, "Latency p99", Point::latencyCell);
         if (!sweep.memory.isEmpty()) {
             out.println();
             out.println("Memory per idle connection (KiB)");
@@ -116,18 +116,19 @@ final class Report {
     private List<String> csv() {
         List<String> lines = new ArrayList<>();
         lines.add("server,connections,connected,depth,window_ms,answers,answers_per_s,p50_us,p90_us,p99_us,p999_us,max_us,"
-                + "wrong,lost,silent,unanswered,failure");
+                + "wrong,lost,silent,unanswered,server_cpu,load_cpu,failure");
         for (Point p : sweep.points) {
             LoadResult r = p.result();
             if (r == null) {
                 // Twelve empty measurements, then why.
-                lines.add(p.server() + "," + p.connections() + ",0," + sweep.depth + ",".repeat(13) + quote(p.failure()));
+                lines.add(p.server() + "," + p.connections() + ",0," + sweep.depth + ",".repeat(15) + quote(p.failure()));
                 continue;
             }
-            lines.add(String.format("%s,%d,%d,%d,%d,%d,%.0f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%s", p.server(), p.connections(),
-                    p.connected(), r.depth(), r.window().toMillis(), r.answers(), r.throughput(), r.latencyMicros(50),
-                    r.latencyMicros(90), r.latencyMicros(99), r.latencyMicros(99.9), r.latencyMicros(100),
-                    r.wrongAnswers(), r.lost(), r.silent(), r.unanswered(), quote(r.firstWrong())));
+            lines.add(String.format("%s,%d,%d,%d,%d,%d,%.0f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%s", p.server(),
+                    p.connections(), p.connected(), r.depth(), r.window().toMillis(), r.answers(), r.throughput(),
+                    r.latencyMicros(50), r.latencyMicros(90), r.latencyMicros(99), r.latencyMicros(99.9),
+                    r.latencyMicros(100), r.wrongAnswers(), r.lost(), r.silent(), r.unanswered(), p.serverCpu(),
+                    r.cpuShare(), quote(r.firstWrong())));
         }
         return lines;
     }
@@ -153,8 +154,7 @@ final class Report {
         a.add(conditions());
         a.add("");
         adocTable(a, "Answers per second (more is better)", Point::cell);
-        adocTable(a, "Latency, 99th percentile (less is better)",
-                p -> p.measured() ? Point.millis(p.result().latencyMicros(99)) : "failed");
+        adocTable(a, "Latency, 99th percentile (less is better)", Point::latencyCell);
         if (!sweep.memory.isEmpty()) {
             a.add(".Memory per idle connection, KiB (after a garbage collection)");
             a.add("[cols=\"2,1,1,1\",options=\"header\"]");

@@ -162,6 +162,25 @@ final class ServerProcess implements AutoCloseable {
         return new Memory(heap, residentBytes());
     }
 
+    /**
+     * Returns the processor time the server's JVM has used so far, all its threads together, from
+     * /proc; -1 where there is no /proc (not Linux).
+     */
+    long cpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // Fields after the command name, which is in parentheses: utime and stime are the 12th and 13th.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The unit of /proc's times: USER_HZ, 100 on every Linux that the course runs on. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
     /** Reads VmRSS from /proc; -1 where there is no /proc (not Linux). */
     private long residentBytes() {
         try {
