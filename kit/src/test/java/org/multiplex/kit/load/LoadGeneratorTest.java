@@ -2,6 +2,7 @@ package org.multiplex.kit.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,9 @@ class LoadGeneratorTest {
             assertThat(r.latencies().getTotalCount()).as("latencies recorded").isEqualTo(1000);
             assertThat(r.unanswered()).isZero();
             assertThat(r.clean()).as("no wrong, lost or silent connection in %s", r).isTrue();
-            assertThat(server.stats().answeredCount()).as("requests the server answered").isEqualTo(1000);
+            // The server counts an answer after it has sent it: wait for its last count.
+            await().atMost(LIMIT).untilAsserted(() ->
+                    assertThat(server.stats().answeredCount()).as("requests the server answered").isEqualTo(1000));
         }
     }
 
