@@ -98,7 +98,7 @@ public final class Lab implements Callable<Integer> {
         }
         Path root = Path.of(System.getProperty("course.root", "."));
         Path results = out != null ? out : defaultOut(root);
-        Path logs = results.resolve("logs");
+        Path logs = root.resolve(System.getProperty("course.tree", "solutions")).resolve("07-measure/target/lab-logs");
         Sweep sweep = new Sweep(Duration.ofMillis((long) (warmup * 1000)), Duration.ofMillis((long) (measure * 1000)), depth,
                 running == null ? memoryConnections : 0, logs);
         System.out.printf("Benchmark lab: %d server(s) x %s connections; warm-up %.1f s, measured %.1f s, depth %d%n",
@@ -199,6 +199,7 @@ public final class Lab implements Callable<Integer> {
                     server = ServerProcess.start(c, logs.resolve(c.name() + "-" + n + ".log"));
                     address = server.address();
                 }
+                // tag::point[]
                 ServerProcess.Memory before = n == memoryAt ? server.memory() : null;
                 try (LoadGenerator load = LoadGenerator.connect(address, n, CONNECT_LIMIT)) {
                     if (before != null) {
@@ -216,6 +217,7 @@ public final class Lab implements Callable<Integer> {
                     }
                     record(new Point(c.name(), n, connected, r, "", cpu));
                 }
+                // end::point[]
             } catch (IOException | RuntimeException e) {
                 record(new Point(c.name(), n, 0, null, String.valueOf(e.getMessage()), -1));
             } finally {

@@ -170,7 +170,9 @@ final class Report {
         List<String> ratios = ratios();
         if (!ratios.isEmpty()) {
             a.add(".The course's targets");
+            a.add("// tag::targets[]");
             ratios.forEach(r -> a.add("* " + r));
+            a.add("// end::targets[]");
             a.add("");
         }
         return a;
