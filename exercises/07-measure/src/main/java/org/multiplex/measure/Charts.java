@@ -64,7 +64,7 @@ final class Charts {
             for (MemoryPoint m : sweep.memory) {
                 if (!Double.isNaN(m.heapPerConnection())) {
                     memory.addValue(m.heapPerConnection() / 1024, "heap", m.server());
-                    memory.addValue(m.residentPerConnection() / 1024, "resident", m.server());
+                    memory.addValue(m.residentPerConnection() / 1024, "outside the heap", m.server());
                 }
             }
             JFreeChart chart = ChartFactory.createBarChart(String.format("Memory per idle connection (%,d connections)",

@@ -26,9 +26,15 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
 
-    /** The options every server's JVM gets. */
+    /**
+     * The options every server's JVM gets. The heap has a fixed size and every page of it is
+     * touched at start, so that it is all resident from the first moment: what the resident set
+     * gains later is memory outside the heap (thread stacks, direct buffers), never heap pages
+     * touched for the first time.
+     */
     static final List<String> JVM_OPTIONS = List.of(
-            "-Xmx1g", "-XX:+UseG1GC", "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");
+            "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC",
+            "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");
 
     private static final Pattern LISTENING = Pattern.compile(".* listening on (\\S+):(\\d+)");
     private static final Duration START_LIMIT = Duration.ofSeconds(20);
@@ -114,9 +120,12 @@ final class ServerProcess implements AutoCloseable {
         throw new IOException("the server did not say where it listens within " + START_LIMIT.toSeconds() + " s: " + lastLines());
     }
 
+    /** Returns what the server said last, and the first exception it printed, if any. */
     private String lastLines() {
         synchronized (log) {
-            return String.join(" | ", log.subList(Math.max(0, log.size() - 3), log.size()));
+            String last = log.isEmpty() ? "(no output)" : log.getLast();
+            return log.stream().filter(l -> l.matches("\\S*(Exception|Error)\\b.*")).findFirst()
+                    .map(e -> e.equals(last) ? e : e + " ... " + last).orElse(last);
         }
     }
 

@@ -17,13 +17,21 @@ record MemoryPoint(String server, int connections, int served, ServerProcess.Mem
         return per(before.heap(), after.heap());
     }
 
-    /** Returns the resident memory each served connection costs, in bytes, or NaN when unknown. */
+    /**
+     * Returns the resident memory each served connection costs, in bytes, or NaN when unknown.
+     * The servers' heaps are resident in full from the start, so this is memory outside the heap.
+     */
     double residentPerConnection() {
         return per(before.resident(), after.resident());
     }
 
+    /**
+     * Divides the growth by the connections served. A server that served fewer than half of them
+     * (the blocking server serves one) has no cost per connection worth the name: its growth is
+     * noise, and the answer is NaN.
+     */
     private double per(long from, long to) {
-        return served == 0 || from < 0 || to < 0 ? Double.NaN : (double) (to - from) / served;
+        return 2L * served < connections || from < 0 || to < 0 ? Double.NaN : (double) (to - from) / served;
     }
 
     /** Formats bytes per connection as KiB, or n/a. */

@@ -67,7 +67,7 @@ final class Report {
                 LocalDate.now(ZoneOffset.UTC), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                 System.getProperty("os.arch"), System.getProperty("java.version"), sweep.warmup.toMillis() / 1000.0,
                 sweep.measure.toMillis() / 1000.0, sweep.depth, sweep.depth == 1 ? "closed loop" : "pipelined",
-                String.join(" ", ServerProcess.JVM_OPTIONS.subList(0, 2)), took.toSeconds());
+                String.join(" ", ServerProcess.JVM_OPTIONS.subList(0, 4)), took.toSeconds());
     }
 
     /** Prints the tables. */
@@ -79,9 +79,9 @@ final class Report {
         if (!sweep.memory.isEmpty()) {
             out.println();
             out.println("Memory per idle connection (KiB)");
-            out.printf("%-12s %10s %10s %10s%n", "server", "served", "heap", "resident");
+            out.printf("%-12s %10s %10s %17s%n", "server", "served", "heap", "outside the heap");
             for (MemoryPoint m : sweep.memory) {
-                out.printf("%-12s %,10d %10s %10s%n", m.server(), m.served(), MemoryPoint.kib(m.heapPerConnection()),
+                out.printf("%-12s %,10d %10s %17s%n", m.server(), m.served(), MemoryPoint.kib(m.heapPerConnection()),
                         MemoryPoint.kib(m.residentPerConnection()));
             }
         }
@@ -156,10 +156,10 @@ final class Report {
         adocTable(a, "Answers per second (more is better)", Point::cell);
         adocTable(a, "Latency, 99th percentile (less is better)", Point::latencyCell);
         if (!sweep.memory.isEmpty()) {
-            a.add(".Memory per idle connection, KiB (after a garbage collection)");
-            a.add("[cols=\"2,1,1,1\",options=\"header\"]");
+            a.add(String.format(".Memory per idle connection, KiB, with %,d connections", sweep.memoryAt));
+            a.add("[cols=\"2,2,1,1\",options=\"header\"]");
             a.add("|===");
-            a.add("| Server | Served | Heap | Resident");
+            a.add("| Server | Served | Heap | Outside the heap");
             for (MemoryPoint m : sweep.memory) {
                 a.add(String.format("| %s | %,d of %,d | %s | %s", m.server(), m.served(), m.connections(),
                         MemoryPoint.kib(m.heapPerConnection()), MemoryPoint.kib(m.residentPerConnection())));
