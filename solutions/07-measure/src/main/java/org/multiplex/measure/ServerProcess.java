@@ -36,7 +36,8 @@ final class ServerProcess implements AutoCloseable {
             "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC",
             "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");
 
-    private static final Pattern LISTENING = Pattern.compile(".* listening on (\\S+):(\\d+)");
+    /** ServerMain's line; what a failing thread prints on standard error may follow it on the same line. */
+    private static final Pattern LISTENING = Pattern.compile(" listening on ([^\\s:]+):(\\d+)");
     private static final Duration START_LIMIT = Duration.ofSeconds(20);
 
     private final Process process;
@@ -44,9 +45,11 @@ final class ServerProcess implements AutoCloseable {
     private final List<String> log = new ArrayList<>();
     private final PrintWriter questions;
     private final InetSocketAddress address;
+    private final Path errors;
 
-    private ServerProcess(Process process) throws IOException {
+    private ServerProcess(Process process, Path errors) throws IOException {
         this.process = process;
+        this.errors = errors;
         OutputStream stdin = process.getOutputStream();
         this.questions = new PrintWriter(stdin, true, StandardCharsets.UTF_8);
         Thread.ofPlatform().daemon().name("server-output-" + process.pid()).start(this::readOutput);
@@ -73,9 +76,11 @@ final class ServerProcess implements AutoCloseable {
         command.add("--port");
         command.add("0");
         Files.createDirectories(logFile.getParent());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // Standard error apart: a stub's stack trace must not break the line that says where it listens.
+        Path errors = logFile.resolveSibling(logFile.getFileName().toString().replace(".log", ".err"));
+        Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
         try {
-            ServerProcess server = new ServerProcess(process);
+            ServerProcess server = new ServerProcess(process, errors);
             server.logTo(logFile);
             return server;
         } catch (IOException | RuntimeException e) {
@@ -110,7 +115,7 @@ final class ServerProcess implements AutoCloseable {
             }
             if (line != null) {
                 Matcher m = LISTENING.matcher(line);
-                if (m.matches()) {
+                if (m.find()) {
                     return new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2)));
                 }
             } else if (!process.isAlive() && lines.isEmpty()) {
@@ -122,11 +127,20 @@ final class ServerProcess implements AutoCloseable {
 
     /** Returns what the server said last, and the first exception it printed, if any. */
     private String lastLines() {
+        String last;
         synchronized (log) {
-            String last = log.isEmpty() ? "(no output)" : log.getLast();
-            return log.stream().filter(l -> l.matches("\\S*(Exception|Error)\\b.*")).findFirst()
-                    .map(e -> e.equals(last) ? e : e + " ... " + last).orElse(last);
+            last = log.isEmpty() ? "(no output)" : log.getLast();
         }
+        try {
+            for (String line : Files.readAllLines(errors, StandardCharsets.UTF_8)) {
+                if (line.contains("Exception") || line.contains("Error")) {
+                    return last + " ... " + line.strip();
+                }
+            }
+        } catch (IOException e) {
+            // No standard error to quote.
+        }
+        return last;
     }
 
     private void logTo(Path file) {
