@@ -61,7 +61,9 @@ public final class CourseMap {
                         ? "lessons/" + lesson.slug() + "/index.adoc" : "(the lesson text is still being written)");
                 System.out.printf("   your code: exercises/%s/%n", lesson.slug());
                 System.out.printf("   demo:      mvn -q compile exec:exec -Dlesson=%d%n", lesson.number());
-                System.out.printf("   grade:     mvn -q test -Dlesson=%d%n", lesson.number());
+                if (Files.isDirectory(root.resolve("grading").resolve(lesson.slug()))) {
+                    System.out.printf("   grade:     mvn -q test -Dlesson=%d%n", lesson.number());
+                }
                 if (Files.exists(text.resolveSibling("explore.jsh"))) {
                     System.out.printf("   explore:   mvn -q compile exec:exec@jshell -Dlesson=%d%n", lesson.number());
                 }

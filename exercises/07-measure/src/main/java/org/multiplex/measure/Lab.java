@@ -1,0 +1,251 @@
+package org.multiplex.measure;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import org.multiplex.kit.load.LoadGenerator;
+import org.multiplex.kit.load.LoadResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark lab: every server of the course side by side, and against a server with a
+ * virtual thread per connection and a Netty server with one event loop.
+ *
+ * <pre>
+ * mvn -q compile exec:exec -Dlesson=7 -Dtree=solutions                      # the whole sweep
+ * mvn -q compile exec:exec -Dlesson=7 -Dargs="--server 127.0.0.1:1060"      # a server you started
+ * </pre>
+ *
+ * <p>For each server and each number of connections, the lab starts the server in a JVM of its
+ * own, opens the connections with the kit's {@link LoadGenerator}, warms up, measures, and kills
+ * the server. At the memory point (10,000 connections unless told otherwise) it also asks every
+ * connection one question, lets them sit idle, and reads the server's heap and resident memory.
+ * Then it writes the tables, the charts and the raw figures.
+ */
+@Command(name = "lab", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measures the course's Zen servers side by side, and against virtual threads and Netty.")
+public final class Lab implements Callable<Integer> {
+
+    @Option(names = "--connections", split = ",", paramLabel = "N,N,...",
+            description = "Numbers of concurrent connections to measure (default: ${DEFAULT-VALUE}).")
+    List<Integer> connections = List.of(1, 10, 100, 1_000, 10_000);
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up before each measurement (default: ${DEFAULT-VALUE}).")
+    double warmup = 2;
+
+    @Option(names = "--measure", paramLabel = "SECONDS", description = "Measured interval of each point (default: ${DEFAULT-VALUE}).")
+    double measure = 3;
+
+    @Option(names = "--depth", description = "Requests each connection keeps outstanding: 1 is a closed loop, more pipelines (default: ${DEFAULT-VALUE}).")
+    int depth = 1;
+
+    @Option(names = "--memory-connections", paramLabel = "N",
+            description = "Idle connections at which to read each server's memory; 0 for none (default: ${DEFAULT-VALUE}).")
+    int memoryConnections = 10_000;
+
+    @Option(names = "--servers", split = ",", paramLabel = "NAME,...",
+            description = "Only these of the lab's servers: blocking, threaded, select, poll, dispatcher, virtual, netty.")
+    List<String> only = List.of();
+
+    @Option(names = "--server", paramLabel = "HOST:PORT",
+            description = "Measure a server you started yourself, instead of the lab's servers.")
+    String running;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write the results (default: lessons/07-measure/results"
+            + " for the reference servers, target/lab of this module otherwise).")
+    Path out;
+
+    @Option(names = "--quick", description = "A smoke run: 1 and 10 connections, short intervals, memory at 100.")
+    boolean quick;
+
+    /** Runs the lab; see {@code --help}. */
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        String[] given = Arrays.stream(args).flatMap(a -> Arrays.stream(a.strip().split("\\s+")))
+                .filter(a -> !a.isBlank()).toArray(String[]::new);
+        System.exit(new CommandLine(new Lab()).execute(given));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (quick) {
+            connections = List.of(1, 10);
+            warmup = 0.2;
+            measure = 0.3;
+            memoryConnections = 100;
+        }
+        List<Contender> contenders = contenders();
+        if (contenders.isEmpty()) {
+            System.err.println("no server matches --servers " + only);
+            return 2;
+        }
+        int most = Math.max(memoryConnections, connections.stream().mapToInt(Integer::intValue).max().orElse(0));
+        String tooFew = fileLimitProblem(most);
+        if (tooFew != null) {
+            System.err.println(tooFew);
+            return 2;
+        }
+        Path root = Path.of(System.getProperty("course.root", "."));
+        Path results = out != null ? out : defaultOut(root);
+        Path logs = root.resolve(System.getProperty("course.tree", "solutions")).resolve("07-measure/target/lab-logs");
+        Sweep sweep = new Sweep(Duration.ofMillis((long) (warmup * 1000)), Duration.ofMillis((long) (measure * 1000)), depth,
+                running == null ? memoryConnections : 0, logs);
+        System.out.printf("Benchmark lab: %d server(s) x %s connections; warm-up %.1f s, measured %.1f s, depth %d%n",
+                contenders.size(), connections, warmup, measure, depth);
+        long start = System.nanoTime();
+        for (Contender c : contenders) {
+            for (int n : connections) {
+                sweep.point(c, n, running == null ? null : address(running));
+            }
+            if (running == null && memoryConnections > 0 && !connections.contains(memoryConnections)) {
+                sweep.memoryOnly(c, memoryConnections);
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        Report report = new Report(sweep, contenders, connections, took);
+        report.print(System.out);
+        report.write(results);
+        System.out.println("Results written to " + results.toAbsolutePath().normalize());
+        return 0;
+    }
+
+    private List<Contender> contenders() {
+        if (running != null) {
+            return List.of(Contender.running(running));
+        }
+        List<Contender> chosen = new ArrayList<>();
+        for (Contender c : Contender.ALL) {
+            if (only.isEmpty() || only.contains(c.name())) {
+                chosen.add(c);
+            }
+        }
+        return chosen;
+    }
+
+    private Path defaultOut(Path root) {
+        boolean reference = "solutions".equals(System.getProperty("course.tree")) && running == null && !quick
+                && only.isEmpty();
+        return reference ? root.resolve("lessons/07-measure/results")
+                : root.resolve(System.getProperty("course.tree", "solutions")).resolve("07-measure/target/lab");
+    }
+
+    private static InetSocketAddress address(String hostPort) throws IOException {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("--server wants HOST:PORT, as 127.0.0.1:1060; got " + hostPort);
+        }
+        return new InetSocketAddress(InetAddress.getByName(hostPort.substring(0, colon)),
+                Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    /**
+     * Says what is wrong when this process may not open enough files for the connections, or
+     * returns null. Each connection is a file descriptor in the lab and another in the server.
+     */
+    static String fileLimitProblem(int connections) {
+        if (!(ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os)) {
+            return null;
+        }
+        long limit = os.getMaxFileDescriptorCount();
+        long needed = connections + 256L;
+        if (limit >= needed) {
+            return null;
+        }
+        return String.format("%,d connections need at least %,d open files per process, and this shell allows %,d."
+                + " Raise the limit (ulimit -n %d, or up to the hard limit that 'ulimit -Hn' shows) and run again,"
+                + " or measure fewer connections: --connections 1,10,100,1000 --memory-connections 1000.",
+                connections, needed, limit, needed);
+    }
+
+    /** The lab's measurements, point by point. */
+    static final class Sweep {
+
+        private static final Duration CONNECT_LIMIT = Duration.ofSeconds(15);
+        private static final Duration ONE_QUESTION_LIMIT = Duration.ofSeconds(5);
+
+        final Duration warmup;
+        final Duration measure;
+        final int depth;
+        final int memoryAt;
+        final Path logs;
+        final List<Point> points = new ArrayList<>();
+        final List<MemoryPoint> memory = new ArrayList<>();
+
+        Sweep(Duration warmup, Duration measure, int depth, int memoryAt, Path logs) {
+            this.warmup = warmup;
+            this.measure = measure;
+            this.depth = depth;
+            this.memoryAt = memoryAt;
+            this.logs = logs;
+        }
+
+        /** Measures one server at one number of connections; a server that fails is recorded so. */
+        void point(Contender c, int n, InetSocketAddress running) {
+            ServerProcess server = null;
+            try {
+                InetSocketAddress address = running;
+                if (running == null) {
+                    server = ServerProcess.start(c, logs.resolve(c.name() + "-" + n + ".log"));
+                    address = server.address();
+                }
+                // tag::point[]
+                ServerProcess.Memory before = n == memoryAt ? server.memory() : null;
+                try (LoadGenerator load = LoadGenerator.connect(address, n, CONNECT_LIMIT)) {
+                    // Every connection asks once before the clock starts: a server that accepts
+                    // slowly has all its clients by then, or is given up on after a few seconds.
+                    LoadResult once = load.ask(1, 1, ONE_QUESTION_LIMIT);
+                    if (before != null) {
+                        memory.add(new MemoryPoint(c.name(), n, (int) once.answers(), before, server.memory()));
+                    }
+                    int connected = load.connected();
+                    long cpuBefore = server == null ? -1 : server.cpuNanos();
+                    long start = System.nanoTime();
+                    LoadResult r = load.run(depth, warmup, measure);
+                    long took = System.nanoTime() - start;
+                    double cpu = cpuBefore < 0 ? -1 : (double) (server.cpuNanos() - cpuBefore) / took;
+                    if (server != null) {
+                        server.close(); // before the clients close: see ServerProcess.close
+                    }
+                    record(new Point(c.name(), n, connected, r, "", cpu));
+                }
+                // end::point[]
+            } catch (IOException | RuntimeException e) {
+                record(new Point(c.name(), n, 0, null, String.valueOf(e.getMessage()), -1));
+            } finally {
+                if (server != null) {
+                    server.close();
+                }
+            }
+        }
+
+        /** Reads a server's memory with idle connections, when that is not one of the sweep's points. */
+        void memoryOnly(Contender c, int n) {
+            try (ServerProcess server = ServerProcess.start(c, logs.resolve(c.name() + "-memory.log"))) {
+                ServerProcess.Memory before = server.memory();
+                try (LoadGenerator load = LoadGenerator.connect(server.address(), n, CONNECT_LIMIT)) {
+                    LoadResult once = load.ask(1, 1, ONE_QUESTION_LIMIT);
+                    memory.add(new MemoryPoint(c.name(), n, (int) once.answers(), before, server.memory()));
+                    server.close();
+                }
+            } catch (IOException | RuntimeException e) {
+                System.out.printf("%-12s memory at %,d connections: failed: %s%n", c.name(), n, e.getMessage());
+            }
+        }
+
+        private void record(Point p) {
+            points.add(p);
+            System.out.println(p.line());
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package org.multiplex.measure;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.multiplex.kit.load.LoadResult;
+
+/**
+ * The lab's results as a reader wants them: tables on the console and in AsciiDoc, the raw
+ * figures in CSV, and charts.
+ */
+final class Report {
+
+    /** The comparisons the course sets itself targets for, at 1,000 connections. */
+    private record Target(String subject, String other, double atLeast) {
+    }
+
+    private static final int TARGET_CONNECTIONS = 1_000;
+    private static final List<Target> TARGETS = List.of(
+            new Target("dispatcher", "netty", 1.2), new Target("dispatcher", "virtual", 1.0),
+            new Target("continuation", "netty", 1.2), new Target("continuation", "virtual", 1.0));
+
+    private final Lab.Sweep sweep;
+    private final List<Contender> contenders;
+    private final List<Integer> connections;
+    private final Duration took;
+
+    Report(Lab.Sweep sweep, List<Contender> contenders, List<Integer> connections, Duration took) {
+        this.sweep = sweep;
+        this.contenders = contenders;
+        this.connections = connections;
+        this.took = took;
+    }
+
+    private Optional<Point> point(String server, int n) {
+        return sweep.points.stream().filter(p -> p.server().equals(server) && p.connections() == n).findFirst();
+    }
+
+    /** Returns the ratio lines: what the course's targets ask, and what this run measured. */
+    List<String> ratios() {
+        List<String> lines = new ArrayList<>();
+        for (Target t : TARGETS) {
+            Optional<Point> a = point(t.subject(), TARGET_CONNECTIONS);
+            Optional<Point> b = point(t.other(), TARGET_CONNECTIONS);
+            if (a.isPresent() && b.isPresent() && b.get().throughput() > 0) {
+                double ratio = a.get().throughput() / b.get().throughput();
+                lines.add(String.format("%s / %s at %,d connections: %.2f x (target: at least %.1f x) %s", t.subject(),
+                        t.other(), TARGET_CONNECTIONS, ratio, t.atLeast(), ratio >= t.atLeast() ? "met" : "NOT met"));
+            }
+        }
+        return lines;
+    }
+
+    private String conditions() {
+        return String.format("Measured %s on %d cores, %s %s, JDK %s; warm-up %.1f s and measured %.1f s per point;"
+                        + " depth %d (%s); every server in a JVM of its own (%s); the whole sweep took %d s.",
+                LocalDate.now(ZoneOffset.UTC), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+                System.getProperty("os.arch"), System.getProperty("java.version"), sweep.warmup.toMillis() / 1000.0,
+                sweep.measure.toMillis() / 1000.0, sweep.depth, sweep.depth == 1 ? "closed loop" : "pipelined",
+                String.join(" ", ServerProcess.JVM_OPTIONS.subList(0, 4)), took.toSeconds());
+    }
+
+    /** Prints the tables. */
+    void print(PrintStream out) {
+        out.println();
+        out.println(conditions());
+        table(out, "Answers per second", Point::cell);
+        table(out, "Latency p99", Point::latencyCell);
+        if (!sweep.memory.isEmpty()) {
+            out.println();
+            out.println("Memory per idle connection (KiB)");
+            out.printf("%-12s %10s %10s %17s%n", "server", "served", "heap", "outside the heap");
+            for (MemoryPoint m : sweep.memory) {
+                out.printf("%-12s %,10d %10s %17s%n", m.server(), m.served(), MemoryPoint.kib(m.heapPerConnection()),
+                        MemoryPoint.kib(m.residentPerConnection()));
+            }
+        }
+        out.println();
+        ratios().forEach(out::println);
+    }
+
+    private void table(PrintStream out, String title, Function<Point, String> cell) {
+        out.println();
+        out.println(title);
+        StringBuilder head = new StringBuilder(String.format("%-12s", "server"));
+        connections.forEach(n -> head.append(String.format(" %28s", String.format("%,d", n))));
+        out.println(head);
+        for (Contender c : contenders) {
+            StringBuilder row = new StringBuilder(String.format("%-12s", c.name()));
+            for (int n : connections) {
+                row.append(String.format(" %28s", point(c.name(), n).map(cell).orElse("")));
+            }
+            out.println(row);
+        }
+    }
+
+    /** Writes results.csv, memory.csv, results.adoc and the charts into a folder. */
+    void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("results.csv"), csv(), StandardCharsets.UTF_8);
+        Files.write(dir.resolve("memory.csv"), memoryCsv(), StandardCharsets.UTF_8);
+        Files.write(dir.resolve("results.adoc"), adoc(), StandardCharsets.UTF_8);
+        Charts.write(dir, sweep, contenders);
+    }
+
+    private List<String> csv() {
+        List<String> lines = new ArrayList<>();
+        lines.add("server,connections,connected,depth,window_ms,answers,answers_per_s,p50_us,p90_us,p99_us,p999_us,max_us,"
+                + "wrong,lost,silent,unanswered,server_cpu,load_cpu,failure");
+        for (Point p : sweep.points) {
+            LoadResult r = p.result();
+            if (r == null) {
+                // Twelve empty measurements, then why.
+                lines.add(p.server() + "," + p.connections() + ",0," + sweep.depth + ",".repeat(15) + quote(p.failure()));
+                continue;
+            }
+            lines.add(String.format("%s,%d,%d,%d,%d,%d,%.0f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%s", p.server(),
+                    p.connections(), p.connected(), r.depth(), r.window().toMillis(), r.answers(), r.throughput(),
+                    r.latencyMicros(50), r.latencyMicros(90), r.latencyMicros(99), r.latencyMicros(99.9),
+                    r.latencyMicros(100), r.wrongAnswers(), r.lost(), r.silent(), r.unanswered(), p.serverCpu(),
+                    r.cpuShare(), quote(r.firstWrong())));
+        }
+        return lines;
+    }
+
+    private List<String> memoryCsv() {
+        List<String> lines = new ArrayList<>();
+        lines.add("server,connections,served,heap_before,heap_after,rss_before,rss_after,heap_per_connection,rss_per_connection");
+        for (MemoryPoint m : sweep.memory) {
+            lines.add(String.format("%s,%d,%d,%d,%d,%d,%d,%.0f,%.0f", m.server(), m.connections(), m.served(),
+                    m.before().heap(), m.after().heap(), m.before().resident(), m.after().resident(),
+                    m.heapPerConnection(), m.residentPerConnection()));
+        }
+        return lines;
+    }
+
+    private static String quote(String s) {
+        return s.isEmpty() ? "" : "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    private List<String> adoc() {
+        List<String> a = new ArrayList<>();
+        a.add("// Written by the benchmark lab (org.multiplex.measure.Lab): do not edit; run the lab again.");
+        a.add(conditions());
+        a.add("");
+        adocTable(a, "Answers per second (more is better)", Point::cell);
+        adocTable(a, "Latency, 99th percentile (less is better)", Point::latencyCell);
+        if (!sweep.memory.isEmpty()) {
+            a.add(String.format(".Memory per idle connection, KiB, with %,d connections", sweep.memoryAt));
+            a.add("[cols=\"2,2,1,1\",options=\"header\"]");
+            a.add("|===");
+            a.add("| Server | Served | Heap | Outside the heap");
+            for (MemoryPoint m : sweep.memory) {
+                a.add(String.format("| %s | %,d of %,d | %s | %s", m.server(), m.served(), m.connections(),
+                        MemoryPoint.kib(m.heapPerConnection()), MemoryPoint.kib(m.residentPerConnection())));
+            }
+            a.add("|===");
+            a.add("");
+        }
+        List<String> ratios = ratios();
+        if (!ratios.isEmpty()) {
+            a.add(".The course's targets");
+            a.add("// tag::targets[]");
+            ratios.forEach(r -> a.add("* " + r));
+            a.add("// end::targets[]");
+            a.add("");
+        }
+        return a;
+    }
+
+    private void adocTable(List<String> a, String title, Function<Point, String> cell) {
+        a.add("." + title);
+        a.add("[cols=\"2" + ",2".repeat(connections.size()) + "\",options=\"header\"]");
+        a.add("|===");
+        StringBuilder head = new StringBuilder("| Server");
+        connections.forEach(n -> head.append(String.format(" | %,d", n)));
+        a.add(head.toString());
+        for (Contender c : contenders) {
+            StringBuilder row = new StringBuilder("| " + c.name());
+            for (int n : connections) {
+                row.append(" | ").append(point(c.name(), n).map(cell).orElse("").replace("|", "\\|"));
+            }
+            a.add(row.toString());
+        }
+        a.add("|===");
+        a.add("");
+    }
+}
