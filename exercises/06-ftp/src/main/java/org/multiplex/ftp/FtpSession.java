@@ -377,6 +377,10 @@ final class FtpSession extends BaseRequestHandler {
                 }
             } catch (IOException e) {
                 // The control connection is gone too: its own fiber ends the session.
+            } catch (RuntimeException e) {
+                // A bug: no reply will come, so end the session rather than leave the client waiting.
+                dispatcher.close(channel);
+                throw e;
             }
         });
     }
