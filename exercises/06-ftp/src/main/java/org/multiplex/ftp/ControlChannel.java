@@ -21,7 +21,10 @@ final class ControlChannel {
 
     /** The longest command line taken, in bytes, line end not counted. */
     static final int MAX_LINE = 4096;
-    /** Returned by {@link #readLine()} in place of a line that was too long. */
+    /**
+     * Returned by {@link #readLine()} in place of a line that was too long. A string object of its
+     * own, compared with {@code ==}: no line read is ever this very object.
+     */
     static final String TOO_LONG = new String("\0too long");
 
     private static final int IAC = 0xFF;
@@ -70,8 +73,9 @@ final class ControlChannel {
         }
     }
 
+    /** Keeps a byte of the line, up to one more than the longest line and its {@code '\r'}; drops the rest. */
     private void append(int b) {
-        if (line.size() > MAX_LINE) {
+        if (line.size() > MAX_LINE + 1) {
             overflow = true;
         } else {
             line.write(b);
@@ -81,11 +85,12 @@ final class ControlChannel {
     private String take() {
         byte[] bytes = line.toByteArray();
         line.reset();
-        if (overflow || bytes.length > MAX_LINE + 1) {
-            overflow = false;
+        boolean dropped = overflow;
+        overflow = false;
+        int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        if (dropped || end > MAX_LINE) {
             return TOO_LONG;
         }
-        int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 

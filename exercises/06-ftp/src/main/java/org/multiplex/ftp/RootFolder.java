@@ -48,8 +48,8 @@ public final class RootFolder {
      */
     // tag::virtual-path[]
     public String virtual(String cwd, String name) throws NoSuchFileException {
-        // TODO(6.1): join name to cwd (an absolute name starts from "/"); walk its parts, dropping "." and popping for ".."; refuse a ".." above the root and a NUL; return "/" + the parts joined by "/"
-        throw new org.multiplex.kit.Todo("6.1", "join name to cwd (an absolute name starts from \"/\"); walk its parts, dropping \".\" and popping for \"..\"; refuse a \"..\" above the root and a NUL; return \"/\" + the parts joined by \"/\"");
+        // TODO(6.2): join name to cwd (an absolute name starts from "/"); walk its parts, dropping "." and popping for ".."; refuse a ".." above the root and a NUL; return "/" + the parts joined by "/"
+        throw new org.multiplex.kit.Todo("6.2", "join name to cwd (an absolute name starts from \"/\"); walk its parts, dropping \".\" and popping for \"..\"; refuse a \"..\" above the root and a NUL; return \"/\" + the parts joined by \"/\"");
     }
     // end::virtual-path[]
 
@@ -64,8 +64,8 @@ public final class RootFolder {
      */
     // tag::real-path[]
     public Path real(String virtual) throws IOException {
-        // TODO(6.1): resolve the virtual path under the root; take the real path of it (or of its folder, if it does not exist yet, plus its name); refuse it unless it starts with the root
-        throw new org.multiplex.kit.Todo("6.1", "resolve the virtual path under the root; take the real path of it (or of its folder, if it does not exist yet, plus its name); refuse it unless it starts with the root");
+        // TODO(6.2): resolve the virtual path under the root; take the real path of it (or of its folder, if it does not exist yet, plus its name); refuse it unless it starts with the root
+        throw new org.multiplex.kit.Todo("6.2", "resolve the virtual path under the root; take the real path of it (or of its folder, if it does not exist yet, plus its name); refuse it unless it starts with the root");
     }
     // end::real-path[]
 }

@@ -110,7 +110,7 @@ final class FtpSession extends BaseRequestHandler {
      */
     // tag::dispatch[]
     private boolean execute(String line) throws IOException {
-        // BEGIN SOLUTION 6.2: split the line into an upper-case verb and its argument; unless it is ABOR, let a running transfer end first; refuse with 530 what needs a login, with 550 a write by a read-only user; run the verb's method (500 for a verb not known, 501 for a bad argument, 550 for a path that is missing or outside the root); return false after QUIT
+        // BEGIN SOLUTION 6.1: split the line into an upper-case verb and its argument; unless it is ABOR, let a running transfer end first; refuse with 530 what needs a login, with 550 a write by a read-only user; run the verb's method (500 for a verb not known, 501 for a bad argument, 550 for a path that is missing or outside the root); return false after QUIT
         int space = line.indexOf(' ');
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String argument = space < 0 ? "" : line.substring(space + 1);
@@ -364,6 +364,9 @@ final class FtpSession extends BaseRequestHandler {
         if (!Files.exists(path) || kind == Listing.Kind.MLSD && !Files.isDirectory(path)) {
             throw new NoSuchFileException(name);
         }
+        if (!dataReady()) {
+            return;
+        }
         byte[] text = Listing.of(path, kind, access == Users.Access.READ_ONLY).getBytes(StandardCharsets.UTF_8);
         startTransfer("Here comes the listing", () -> { }, transfer -> transfer.send(text));
     }
@@ -372,6 +375,9 @@ final class FtpSession extends BaseRequestHandler {
         Path path = file(argument);
         if (!Files.isRegularFile(path)) {
             throw new NoSuchFileException(argument);
+        }
+        if (!dataReady()) {
+            return;
         }
         long offset = restartAt;
         restartAt = 0;
@@ -388,6 +394,9 @@ final class FtpSession extends BaseRequestHandler {
         Path path = file(argument);
         if (Files.isDirectory(path)) {
             control.reply(550, "That is a folder");
+            return;
+        }
+        if (!dataReady()) {
             return;
         }
         long offset = restartAt;
@@ -413,12 +422,7 @@ final class FtpSession extends BaseRequestHandler {
      * @param work  what the transfer does once its data connection is open
      */
     // tag::start-transfer[]
-    private void startTransfer(String what, java.io.Closeable file, Work work) throws IOException {
-        if (!data.ready()) {
-            file.close();
-            control.reply(425, "Send PASV, EPSV, PORT or EPRT first");
-            return;
-        }
+    private void startTransfer(String what, java.io.Closeable file, Work work) {
         aborted = false;
         Transfer.Form form = new Transfer.Form(ascii, blockMode);
         transfer = dispatcher.start("data of " + data.client().getHostAddress(), () -> {
@@ -451,6 +455,14 @@ final class FtpSession extends BaseRequestHandler {
         });
     }
     // end::start-transfer[]
+
+    /** Returns whether the next transfer knows how to get its data connection; if not, says so. */
+    private boolean dataReady() throws IOException {
+        if (!data.ready()) {
+            control.reply(425, "Send PASV, EPSV, PORT or EPRT first");
+        }
+        return data.ready();
+    }
 
     /** Waits until the transfer under way, if any, has ended. */
     private void awaitTransfer() {

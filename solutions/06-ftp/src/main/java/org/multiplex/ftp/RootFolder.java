@@ -48,7 +48,7 @@ public final class RootFolder {
      */
     // tag::virtual-path[]
     public String virtual(String cwd, String name) throws NoSuchFileException {
-        // BEGIN SOLUTION 6.1: join name to cwd (an absolute name starts from "/"); walk its parts, dropping "." and popping for ".."; refuse a ".." above the root and a NUL; return "/" + the parts joined by "/"
+        // BEGIN SOLUTION 6.2: join name to cwd (an absolute name starts from "/"); walk its parts, dropping "." and popping for ".."; refuse a ".." above the root and a NUL; return "/" + the parts joined by "/"
         if (name.indexOf('\0') >= 0) {
             throw new NoSuchFileException(name);
         }
@@ -83,7 +83,7 @@ public final class RootFolder {
      */
     // tag::real-path[]
     public Path real(String virtual) throws IOException {
-        // BEGIN SOLUTION 6.1: resolve the virtual path under the root; take the real path of it (or of its folder, if it does not exist yet, plus its name); refuse it unless it starts with the root
+        // BEGIN SOLUTION 6.2: resolve the virtual path under the root; take the real path of it (or of its folder, if it does not exist yet, plus its name); refuse it unless it starts with the root
         Path path = root.resolve(virtual.substring(1));
         Path real;
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
