@@ -69,7 +69,10 @@ public final class FtpServer extends SockServer {
         return new FtpSession(dispatcher, channel, config, stats);
     }
 
-    /** Runs the server: {@code --port} (default 2121), {@code --host}, {@code --root}, {@code --users}, {@code --idle}. */
+    /**
+     * Runs the server: {@code --port} (default 2121), {@code --host}, {@code --root} (default: a new
+     * temporary folder), {@code --users} (default: anonymous only), {@code --idle} (seconds).
+     */
     public static void main(String[] args) {
         // Maven's -Dargs="--port 2121 --root /tmp/ftp" arrives as one argument: split it as a shell would.
         String[] given = java.util.Arrays.stream(args).flatMap(a -> java.util.Arrays.stream(a.strip().split("\\s+")))
@@ -87,7 +90,7 @@ public final class FtpServer extends SockServer {
         @Option(names = "--port", description = "Port to listen on, 0 for any (default: ${DEFAULT-VALUE}).")
         int port = 2121;
 
-        @Option(names = "--root", required = true, description = "The folder to serve; clients see it as /.")
+        @Option(names = "--root", description = "The folder to serve; clients see it as /. Without it, a new temporary folder.")
         Path root;
 
         @Option(names = "--users", description = "A properties file of user=password lines; without it, only anonymous.")
@@ -98,6 +101,11 @@ public final class FtpServer extends SockServer {
 
         @Override
         public Integer call() throws Exception {
+            if (root == null) {
+                // Something to list and fetch at once: a fresh folder with one file in it.
+                root = java.nio.file.Files.createTempDirectory("multiplex-ftp");
+                java.nio.file.Files.writeString(root.resolve("hello.txt"), "Hello from the Multiplex FTP server.\n");
+            }
             Config config = new Config(new RootFolder(root), users == null ? Users.of() : Users.read(users),
                     Duration.ofSeconds(idleSeconds));
             FtpServer server = new FtpServer(new InetSocketAddress(InetAddress.getByName(host), port), config);
