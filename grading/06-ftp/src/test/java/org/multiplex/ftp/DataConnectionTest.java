@@ -111,4 +111,19 @@ class DataConnectionTest {
             assertThat(control.code("NOOP")).as("NOOP: the session goes on").isEqualTo(200);
         }
     }
+
+    @Graded(task = "6.3", points = 1)
+    void aborts_a_transfer_still_waiting_for_its_data_connection() throws Exception {
+        Files.writeString(root.resolve("a.txt"), "alpha");
+        try (Fixture ftp = new Fixture(root);
+             Fixture.Control control = Fixture.Control.login(ftp.address, Fixture.USER, Fixture.PASSWORD)) {
+            control.send("EPSV").expect(229);
+            // The client never connects: the transfer's fiber waits in accept until ABOR.
+            control.send("RETR a.txt");
+            control.send("ABOR");
+            assertThat(control.reply()).as("the reply that ends the RETR whose data connection never came").startsWith("4");
+            assertThat(control.reply()).as("the reply to ABOR").startsWith("226");
+            assertThat(control.code("NOOP")).as("NOOP after the abort").isEqualTo(200);
+        }
+    }
 }

@@ -85,20 +85,23 @@ final class DataChannel implements AutoCloseable {
     SocketChannel open() throws IOException {
         // BEGIN SOLUTION 6.3: passive: accept until a connection comes from the client's address (close any other), then close the listener; active: open a channel and connect to the target
         if (listener != null) {
-            try (ServerSocketChannel passive = listener) {
-                listener = null;
+            // The listener stays in its field while the fiber waits: close() (for ABOR) wakes it.
+            try {
                 while (true) {
-                    SocketChannel data = dispatcher.accept(passive);
+                    SocketChannel data = dispatcher.accept(listener);
                     InetAddress from = ((InetSocketAddress) data.getRemoteAddress()).getAddress();
                     if (from.equals(client)) {
                         return data;
                     }
                     dispatcher.close(data);
                 }
+            } finally {
+                close();
             }
         }
         if (target == null) {
-            throw new IllegalStateException("no PASV, EPSV, PORT or EPRT before the transfer");
+            // The transfer started with one or the other; an ABOR closed it before the fiber ran.
+            throw new java.nio.channels.ClosedChannelException();
         }
         SocketChannel data = SocketChannel.open();
         InetSocketAddress to = target;
