@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 final class Lessons {
 
     private static final Pattern TODO = Pattern.compile("TODO\\((\\d+\\.\\d+)\\)");
+    /** How a lesson module's pom names another lesson it builds on: lesson 6's names lesson 5's dispatcher. */
+    private static final Pattern BUILDS_ON = Pattern.compile("<artifactId>\\$\\{tree}-(\\d\\d-[a-z0-9-]+)</artifactId>");
 
     static final Path ROOT = Path.of(System.getProperty("course.root", "../..")).toAbsolutePath().normalize();
 
@@ -48,6 +50,21 @@ final class Lessons {
         return tasks;
     }
 
+    /** Returns the lessons that a lesson's code builds on, as {@code 05-continuations}, from its pom. */
+    static List<String> buildsOn(String slug) {
+        Path pom = ROOT.resolve("solutions").resolve(slug).resolve("pom.xml");
+        try {
+            Matcher m = BUILDS_ON.matcher(Files.readString(pom));
+            List<String> lessons = new ArrayList<>();
+            while (m.find()) {
+                lessons.add(m.group(1));
+            }
+            return lessons;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Returns the class path of a child JVM that runs a lesson's suite against a tree: the
      * suite's classes, the tree's lesson classes, and the kit with its libraries.
@@ -56,6 +73,10 @@ final class Lessons {
         List<String> entries = new ArrayList<>();
         entries.add(ROOT.resolve("grading").resolve(slug).resolve("target/test-classes").toString());
         entries.add(ROOT.resolve(tree).resolve(slug).resolve("target/classes").toString());
+        // What the lesson builds on is the reference code: only the lesson's own stubs may fail it.
+        for (String earlier : buildsOn(slug)) {
+            entries.add(ROOT.resolve("solutions").resolve(earlier).resolve("target/classes").toString());
+        }
         Path listed = Path.of(System.getProperty("kit.classpath"));
         for (String entry : Files.readString(listed).strip().split(File.pathSeparator)) {
             // Lesson modules come from the lines above, never from the check's own dependencies.

@@ -1,0 +1,71 @@
+package org.multiplex.ftp;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * The one folder a server serves, and the only one: every path a client names is resolved
+ * inside it, and a path that would lead out of it, by {@code ..} or by a symbolic link, is
+ * refused.
+ *
+ * <p>A client sees the root as {@code /}. Its paths are virtual: {@code /docs/a.txt} means
+ * {@code ROOT/docs/a.txt}, never the real {@code /docs}.
+ */
+public final class RootFolder {
+
+    private final Path root;
+
+    /**
+     * Makes the root of a server.
+     *
+     * @param folder an existing folder
+     * @throws IOException if it does not exist or cannot be read
+     */
+    public RootFolder(Path folder) throws IOException {
+        this.root = folder.toRealPath();
+        if (!Files.isDirectory(root)) {
+            throw new NoSuchFileException(folder + " is not a folder");
+        }
+    }
+
+    /** Returns the real folder. */
+    public Path path() {
+        return root;
+    }
+
+    /**
+     * Turns a client's path into a virtual absolute path, as {@code PWD} shows it.
+     *
+     * @param cwd  the client's working folder, a virtual absolute path such as {@code /docs}
+     * @param name what the client named: relative to {@code cwd}, or absolute from the root
+     * @return the virtual path, normalised, as {@code /docs/a.txt}
+     * @throws NoSuchFileException if the path climbs above the root or holds a NUL
+     */
+    // tag::virtual-path[]
+    public String virtual(String cwd, String name) throws NoSuchFileException {
+        // TODO(6.2): join name to cwd (an absolute name starts from "/"); walk its parts, dropping "." and popping for ".."; refuse a ".." above the root and a NUL; return "/" + the parts joined by "/"
+        throw new org.multiplex.kit.Todo("6.2", "join name to cwd (an absolute name starts from \"/\"); walk its parts, dropping \".\" and popping for \"..\"; refuse a \"..\" above the root and a NUL; return \"/\" + the parts joined by \"/\"");
+    }
+    // end::virtual-path[]
+
+    /**
+     * Returns the real path of a virtual one, if it stays inside the root once every symbolic
+     * link on the way is followed. The path itself need not exist (a file about to be stored),
+     * but its folder must.
+     *
+     * @param virtual a virtual absolute path, from {@link #virtual}
+     * @return the real path, inside the root
+     * @throws NoSuchFileException if it, or its folder, leads out of the root or does not exist
+     */
+    // tag::real-path[]
+    public Path real(String virtual) throws IOException {
+        // TODO(6.2): resolve the virtual path under the root; take the real path of it (or of its folder, if it does not exist yet, plus its name); refuse it unless it starts with the root
+        throw new org.multiplex.kit.Todo("6.2", "resolve the virtual path under the root; take the real path of it (or of its folder, if it does not exist yet, plus its name); refuse it unless it starts with the root");
+    }
+    // end::real-path[]
+}

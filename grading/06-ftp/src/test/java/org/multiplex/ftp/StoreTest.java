@@ -1,0 +1,147 @@
+package org.multiplex.ftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.multiplex.kit.grading.Graded;
+
+/** Task 6.5: STOR and APPE store what arrives, byte for byte, in every type and mode. */
+class StoreTest {
+
+    @TempDir
+    Path root;
+
+    @Graded(task = "6.5", points = 4)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void uploads_a_50_mb_file_byte_for_byte() throws Exception {
+        byte[] bytes = new byte[50 * 1024 * 1024];
+        new Random(51).nextBytes(bytes);
+        try (Fixture ftp = new Fixture(root)) {
+            FTPClient client = ftp.login();
+            try {
+                assertThat(client.storeFile("big.bin", new ByteArrayInputStream(bytes)))
+                        .as("STOR big.bin: %s", client.getReplyString()).isTrue();
+            } finally {
+                Fixture.quit(client);
+            }
+        }
+        assertThat(Files.size(root.resolve("big.bin"))).as("size of the file stored").isEqualTo(bytes.length);
+        assertThat(Fixture.sha256(Files.readAllBytes(root.resolve("big.bin")))).as("SHA-256 of the file stored")
+                .isEqualTo(Fixture.sha256(bytes));
+    }
+
+    @Graded(task = "6.5", points = 2)
+    void stores_text_in_ascii_type_with_local_line_ends_and_binary_as_it_is() throws Exception {
+        String text = "one\ntwo\nthree\n\nfour";
+        byte[] binary = {0, '\r', '\n', (byte) 0xFF, '\r', 1};
+        try (Fixture ftp = new Fixture(root)) {
+            FTPClient client = ftp.login();
+            try {
+                client.setFileType(FTP.ASCII_FILE_TYPE);
+                assertThat(client.storeFile("text.txt", new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII))))
+                        .as("STOR text.txt in TYPE A: %s", client.getReplyString()).isTrue();
+                ByteArrayOutputStream back = new ByteArrayOutputStream();
+                assertThat(client.retrieveFile("text.txt", back)).as("RETR text.txt in TYPE A").isTrue();
+                assertThat(back.toString(StandardCharsets.US_ASCII)).as("text.txt back in TYPE A").isEqualTo(text);
+                client.setFileType(FTP.BINARY_FILE_TYPE);
+                assertThat(client.storeFile("data.bin", new ByteArrayInputStream(binary)))
+                        .as("STOR data.bin in TYPE I: %s", client.getReplyString()).isTrue();
+            } finally {
+                Fixture.quit(client);
+            }
+        }
+        // Commons Net sent each "\n" as "\r\n"; the server stores this system's "\n".
+        assertThat(Files.readString(root.resolve("text.txt"))).as("text.txt on disk").isEqualTo(text);
+        assertThat(Files.readAllBytes(root.resolve("data.bin"))).as("data.bin on disk").isEqualTo(binary);
+    }
+
+    @Graded(task = "6.5", points = 2)
+    void resumes_an_upload_with_rest_and_appends_with_appe() throws Exception {
+        byte[] bytes = new byte[200_000];
+        new Random(5).nextBytes(bytes);
+        Files.write(root.resolve("half.bin"), Arrays.copyOf(bytes, 80_000));
+        Files.write(root.resolve("log.bin"), Arrays.copyOf(bytes, 1000));
+        try (Fixture ftp = new Fixture(root)) {
+            FTPClient client = ftp.login();
+            try {
+                client.setRestartOffset(80_000);
+                assertThat(client.storeFile("half.bin", new ByteArrayInputStream(bytes, 80_000, bytes.length - 80_000)))
+                        .as("REST 80000 then STOR: %s", client.getReplyString()).isTrue();
+                client.setRestartOffset(0);
+                assertThat(client.appendFile("log.bin", new ByteArrayInputStream(bytes, 1000, bytes.length - 1000)))
+                        .as("APPE: %s", client.getReplyString()).isTrue();
+                assertThat(client.storeFile("log2.bin", new ByteArrayInputStream(bytes, 0, 10)))
+                        .as("STOR without REST after a resumed one: %s", client.getReplyString()).isTrue();
+            } finally {
+                Fixture.quit(client);
+            }
+        }
+        assertThat(Files.readAllBytes(root.resolve("half.bin"))).as("half.bin, resumed at 80000").isEqualTo(bytes);
+        assertThat(Files.readAllBytes(root.resolve("log.bin"))).as("log.bin, appended to").isEqualTo(bytes);
+        assertThat(Files.readAllBytes(root.resolve("log2.bin"))).isEqualTo(Arrays.copyOf(bytes, 10));
+    }
+
+    @Graded(task = "6.5", points = 2)
+    void receives_blocks_in_block_mode_and_skips_restart_markers() throws Exception {
+        byte[] bytes = new byte[150_000];
+        new Random(3).nextBytes(bytes);
+        try (Fixture ftp = new Fixture(root);
+             Fixture.Control control = Fixture.Control.login(ftp.address, Fixture.USER, Fixture.PASSWORD)) {
+            assertThat(control.code("TYPE I")).isEqualTo(200);
+            assertThat(control.code("MODE B")).isEqualTo(200);
+            try (Socket data = control.passive()) {
+                control.send("STOR blocks.bin").expect(150);
+                DataOutputStream out = new DataOutputStream(data.getOutputStream());
+                for (int start = 0; start < bytes.length; start += 40_000) {
+                    int length = Math.min(40_000, bytes.length - start);
+                    out.writeByte(0);
+                    out.writeShort(length);
+                    out.write(bytes, start, length);
+                    // A restart marker: its bytes are the sender's bookmark, not the file's.
+                    out.writeByte(16);
+                    out.writeShort(3);
+                    out.write(new byte[] {'m', 'r', 'k'});
+                }
+                out.writeByte(64);
+                out.writeShort(0);
+                out.flush();
+                // In block mode the end of the file is a block, not the end of the connection.
+                control.expect(226);
+            }
+        }
+        assertThat(Files.readAllBytes(root.resolve("blocks.bin"))).as("blocks.bin on disk").isEqualTo(bytes);
+    }
+
+    @Graded(task = "6.5", points = 1)
+    void answers_426_when_the_client_aborts_and_keeps_the_session() throws Exception {
+        try (Fixture ftp = new Fixture(root);
+             Fixture.Control control = Fixture.Control.login(ftp.address, Fixture.USER, Fixture.PASSWORD)) {
+            assertThat(control.code("TYPE I")).isEqualTo(200);
+            try (Socket data = control.passive()) {
+                control.send("STOR endless.bin").expect(150);
+                OutputStream out = data.getOutputStream();
+                out.write(new byte[100_000]);
+                out.flush();
+                control.send("ABOR");
+                assertThat(control.reply()).as("the reply that ends the aborted STOR").startsWith("426");
+                assertThat(control.reply()).as("the reply to ABOR").startsWith("226");
+            }
+            assertThat(control.code("NOOP")).as("NOOP after the abort").isEqualTo(200);
+        }
+    }
+}
