@@ -287,13 +287,15 @@ public final class Render {
         return title.replace("]", "\\]");
     }
 
+    /** Copies the pictures of a lesson's folder, and of its subfolders (lesson 7's results/), keeping their places. */
     private static void copyPictures(Path from, Path to) {
-        try (Stream<Path> files = Files.list(from)) {
-            Files.createDirectories(to);
-            for (Path file : files.toList()) {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
                 if (PICTURES.stream().anyMatch(name::endsWith)) {
-                    Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    Path target = to.resolve(from.relativize(file).toString());
+                    Files.createDirectories(target.getParent());
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         } catch (IOException e) {
