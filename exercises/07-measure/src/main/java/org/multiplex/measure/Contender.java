@@ -19,9 +19,9 @@ public record Contender(String name, String mainClass, String design) {
             new Contender("select", "org.multiplex.select.SelectZenServer", "lesson 2: one thread, read interest only"),
             new Contender("poll", "org.multiplex.poll.PollZenServer", "lesson 3: one thread, interest switching"),
             new Contender("dispatcher", "org.multiplex.dispatcher.DispatcherZenServer", "lesson 4: asyncore-style dispatcher, one thread"),
-            // Lesson 5's server joins here, with its module in this module's pom:
-            // new Contender("continuation", "org.multiplex.continuations.ContinuationZenServer", "lesson 5: continuations, one thread"),
-            new Contender("virtual", VirtualThreadZenServer.class.getName(), "JDK virtual thread per connection"),
+            new Contender("continuation", "org.multiplex.continuations.ContinuationZenServer", "lesson 5: continuations, one thread"),
+            // Lesson 5's handler again, unchanged, on one JDK virtual thread per connection.
+            new Contender("virtual", "org.multiplex.continuations.VirtualThreadZenServer", "JDK virtual thread per connection"),
             new Contender("netty", NettyZenServer.class.getName(), "Netty, one event-loop thread"));
 
     /**

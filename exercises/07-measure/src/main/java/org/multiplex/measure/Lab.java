@@ -55,7 +55,7 @@ public final class Lab implements Callable<Integer> {
     int memoryConnections = 10_000;
 
     @Option(names = "--servers", split = ",", paramLabel = "NAME,...",
-            description = "Only these of the lab's servers: blocking, threaded, select, poll, dispatcher, virtual, netty.")
+            description = "Only these of the lab's servers: blocking, threaded, select, poll, dispatcher, continuation, virtual, netty.")
     List<String> only = List.of();
 
     @Option(names = "--server", paramLabel = "HOST:PORT",
