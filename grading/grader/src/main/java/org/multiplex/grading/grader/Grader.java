@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 
 /** The instructor's grader: {@code grade}, {@code release} and {@code autograder}. Run it with {@code grading/grade}. */
 @Command(name = "grading/grade", mixinStandardHelpOptions = true,
-        subcommands = {Grader.Grade.class, Release.class, AutograderBundle.class},
+        subcommands = {Grader.Grade.class, Release.class, AutograderBundle.class, SampleClass.class},
         description = "Grades submissions, makes the student release and the Gradescope autograder.")
 public final class Grader {
 
