@@ -74,11 +74,27 @@ final class Release implements Callable<Integer> {
     }
 
     /**
-     * Returns a lesson text whose includes of reference code ({@code include::...solutions/...[]})
-     * are replaced by a comment: the student copy has no solutions to include.
+     * Returns a lesson text without its reference code: an attribute that names a folder of
+     * {@code solutions/} (as {@code :src: ../../solutions/01-blocking/...}) is dropped, and every
+     * {@code include::} through it, or straight into {@code solutions/}, becomes a line saying so.
      */
     static String withoutReferenceCode(String adoc) {
-        return adoc.replaceAll("(?m)^include::[^\\n]*solutions/[^\\n]*$", "// (reference code: not in the student copy of the course)");
+        java.util.regex.Matcher attributes = java.util.regex.Pattern.compile("(?m)^:([\\w-]+):[^\\n]*solutions/[^\\n]*$").matcher(adoc);
+        List<String> names = new java.util.ArrayList<>();
+        while (attributes.find()) {
+            names.add(attributes.group(1));
+        }
+        StringBuilder out = new StringBuilder();
+        for (String line : adoc.split("\n", -1)) {
+            boolean attribute = names.stream().anyMatch(n -> line.startsWith(":" + n + ":"));
+            boolean include = line.startsWith("include::")
+                    && (line.contains("solutions/") || names.stream().anyMatch(n -> line.contains("{" + n + "}")));
+            if (attribute) {
+                continue;
+            }
+            out.append(include ? "(The reference code is not part of the student copy of the course.)" : line).append('\n');
+        }
+        return out.substring(0, out.length() - 1);
     }
 
     private static void rewrite(Path file, java.util.function.UnaryOperator<String> change) throws IOException {
