@@ -97,7 +97,7 @@ final class AutograderBundle implements Callable<Integer> {
                 cd /autograder/source/course || exit 1
                 mvn -q -B -o -pl grading/grader -am compile exec:exec -Ddemo.skip=true -DskipTests \\
                   -Dgrader.cwd=/autograder \\
-                  -Dgrader.args="grade /autograder/submission --out /autograder/grading --jobs 1%s"
+                  -Dgrader.args="grade /autograder/submission --one --out /autograder/grading --jobs 1%s"
                 mkdir -p /autograder/results
                 cp /autograder/grading/gradescope/submission/results.json /autograder/results/results.json
                 """.formatted(lessonOption);

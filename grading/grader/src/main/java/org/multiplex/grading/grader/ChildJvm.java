@@ -203,7 +203,7 @@ final class ChildJvm {
             try (in) {
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                     synchronized (this) {
-                        int room = (int) Math.max(0, KEPT_OUTPUT - kept.size());
+                        int room = Math.max(0, KEPT_OUTPUT - kept.size());
                         kept.write(buffer, 0, Math.min(room, n));
                         total += n;
                     }

@@ -50,6 +50,9 @@ public final class Grader {
         @Option(names = "--lessons", split = ",", description = "lessons to grade, as 1,2,3 (default: every lesson with a suite)")
         List<Integer> lessons;
 
+        @Option(names = "--one", description = "grade the folder as one submission, whatever it holds")
+        boolean one;
+
         @Option(names = "--jobs", description = "submissions graded at once (default: the number of cores)")
         int jobs = Runtime.getRuntime().availableProcessors();
 
@@ -73,7 +76,7 @@ public final class Grader {
             List<String> slugs = course.lessons().stream()
                     .filter(s -> lessons == null || lessons.contains(Course.number(s))).toList();
             Path given = path(target);
-            List<Submission> submissions = Files.isDirectory(given) && !Submission.isSubmission(given)
+            List<Submission> submissions = Files.isDirectory(given) && !one && !Submission.isSubmission(given)
                     ? Submission.inClass(given) : List.of(Submission.of(Files.isDirectory(given) ? given.toString() : target));
             Path outDir = path(out);
             Files.createDirectories(outDir.resolve("feedback"));

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Grades the hostile and broken corpus, lesson 1 only (and lesson 2 for the compile error in it),
  * two at a time, and checks that each submission loses what it breaks and keeps what it leaves intact.
  */
-@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class HostileSubmissionsTest {
 
     private static final Course COURSE = Course.here();
@@ -34,6 +33,7 @@ class HostileSubmissionsTest {
     private static double seconds;
 
     @BeforeAll
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     static void gradeTheCorpus() throws Exception {
         Path classDir = dir.resolve("class");
         for (Path edit : Corpus.cases(CORPUS)) {
