@@ -48,14 +48,34 @@ final class ChildJvm {
         this.limits = limits;
     }
 
-    /** Time and memory limits of a lesson's run. */
-    record Limits(Duration lesson, Duration test, int heapMegabytes) {
+    /** Time and memory limits: all tests of one test class, one test, and the heap. */
+    record Limits(Duration testClass, Duration test, int heapMegabytes) {
     }
 
-    /** Runs the tests; returns one result for each, none missing; appends the children's output to log. */
+    /**
+     * Runs the tests, each test class in child JVMs of its own and within its own time limit, so
+     * that a class that hangs costs its own tests only; returns one result for each test, none
+     * missing, and appends the children's output to log.
+     */
     List<TestResult> run(List<GradedTest> tests, StringBuilder log) throws IOException, InterruptedException {
+        Map<String, List<GradedTest>> byClass = new LinkedHashMap<>();
+        tests.forEach(t -> byClass.computeIfAbsent(t.testClass(), c -> new ArrayList<>()).add(t));
         Map<String, TestResult> results = new LinkedHashMap<>();
-        long deadline = System.nanoTime() + limits.lesson().toNanos();
+        for (List<GradedTest> group : byClass.values()) {
+            runClass(group, results, log);
+        }
+        List<TestResult> all = new ArrayList<>();
+        for (GradedTest t : tests) {
+            all.add(results.getOrDefault(t.key(), new TestResult(t, false,
+                    "did not run: its test class's time limit (" + limits.testClass().toSeconds()
+                    + " s) ran out, or the test JVM could not start", 0)));
+        }
+        return all;
+    }
+
+    private void runClass(List<GradedTest> tests, Map<String, TestResult> results, StringBuilder log)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limits.testClass().toNanos();
         List<GradedTest> pending = new ArrayList<>(tests);
         while (!pending.isEmpty()) {
             long left = deadline - System.nanoTime();
@@ -69,13 +89,6 @@ final class ChildJvm {
                 break;
             }
         }
-        List<TestResult> all = new ArrayList<>();
-        for (GradedTest t : tests) {
-            all.add(results.getOrDefault(t.key(), new TestResult(t, false,
-                    "did not run: the lesson's time limit (" + limits.lesson().toSeconds()
-                    + " s) ran out, or the test JVM could not start", 0)));
-        }
-        return all;
     }
 
     private void runOnce(List<GradedTest> tests, Duration limit, Map<String, TestResult> results, StringBuilder log)
@@ -164,7 +177,7 @@ final class ChildJvm {
             log.append(output.text());
             if (running != null && !results.containsKey(running)) {
                 String why = killed
-                        ? "killed: the lesson ran over its time limit (" + limits.lesson().toSeconds() + " s) during this test"
+                        ? "killed: its test class ran over its time limit (" + limits.testClass().toSeconds() + " s) during this test"
                         : "the test JVM ended during this test (System.exit, Runtime.halt, out of memory or a crash), exit status "
                           + child.exitValue();
                 results.put(running, new TestResult(byKey.get(running), false, why, 0));

@@ -56,8 +56,8 @@ public final class Grader {
         @Option(names = "--jobs", description = "submissions graded at once (default: the number of cores)")
         int jobs = Runtime.getRuntime().availableProcessors();
 
-        @Option(names = "--lesson-time", defaultValue = "180", description = "seconds a lesson's tests may run in all (default: ${DEFAULT-VALUE})")
-        long lessonSeconds;
+        @Option(names = "--class-time", defaultValue = "120", description = "seconds the tests of one test class may run in all (default: ${DEFAULT-VALUE})")
+        long classSeconds;
 
         @Option(names = "--test-time", defaultValue = "10", description = "seconds one test may run (default: ${DEFAULT-VALUE})")
         long testSeconds;
@@ -84,7 +84,7 @@ public final class Grader {
             Files.createDirectories(outDir.resolve("logs"));
             Path scratch = Files.createTempDirectory("multiplex-grading");
             Grading grading = new Grading(course, slugs,
-                    new ChildJvm.Limits(Duration.ofSeconds(lessonSeconds), Duration.ofSeconds(testSeconds), heap), scratch);
+                    new ChildJvm.Limits(Duration.ofSeconds(classSeconds), Duration.ofSeconds(testSeconds), heap), scratch);
             System.out.printf("Grading %d submission(s), lessons %s, %d at a time%n", submissions.size(), slugs, jobs);
             long start = System.nanoTime();
             List<StudentResult> results = new ArrayList<>();

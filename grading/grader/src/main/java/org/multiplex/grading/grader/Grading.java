@@ -80,9 +80,9 @@ final class Grading {
         }
         ChildJvm child = new ChildJvm(workspace.classPath(slug, libraries), workspace.dir(), limits);
         List<TestResult> results = child.run(tests(slug), log);
-        boolean timedOut = results.stream().anyMatch(r -> r.message().startsWith("did not run: the lesson's time")
+        boolean timedOut = results.stream().anyMatch(r -> r.message().startsWith("did not run: its test class's time")
                 || r.message().startsWith("killed:"));
-        return new LessonResult(slug, results, timedOut ? "the lesson ran over its time limit" : "", seconds(start));
+        return new LessonResult(slug, results, timedOut ? "a test class ran over its time limit" : "", seconds(start));
     }
 
     private LessonResult allFailed(String slug, String why, double seconds) {

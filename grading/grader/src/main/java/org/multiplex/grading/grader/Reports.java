@@ -190,6 +190,6 @@ final class Reports {
             row.append(String.format(Locale.ROOT, " %9s %6.0fs", s.score() + "/" + s.maxScore(), s.seconds()));
             out.println(row);
         }
-        out.println("(C: the lesson did not compile; T: it ran over its time limit)");
+        out.println("(C: the lesson did not compile; T: a test class ran over its time limit)");
     }
 }
