@@ -1,0 +1,105 @@
+package org.multiplex.grading.grader;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Makes a Gradescope autograder zip: {@code setup.sh} and {@code run_autograder} at its top, and
+ * the instructor's course (without solutions) under {@code course/}, graded by this same grader.
+ */
+@Command(name = "autograder", mixinStandardHelpOptions = true,
+        description = "Writes a Gradescope autograder zip (setup.sh, run_autograder, the course with hidden suites).")
+final class AutograderBundle implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "ZIP", description = "the zip to write")
+    String target;
+
+    @Option(names = "--lessons", defaultValue = "", description = "lessons to grade, as 1,2,3 (default: all)")
+    String lessons;
+
+    @Override
+    public Integer call() throws IOException {
+        Path zip = Grader.path(target);
+        write(Course.here(), zip, lessons);
+        System.out.println("Gradescope autograder written to " + zip);
+        return 0;
+    }
+
+    static void write(Course course, Path zip, String lessons) throws IOException {
+        Path root = course.root();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(Files::isRegularFile).filter(p -> kept(root.relativize(p))).sorted().toList();
+        }
+        Files.createDirectories(zip.toAbsolutePath().getParent());
+        try (OutputStream raw = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(raw)) {
+            add(out, "setup.sh", setup(course));
+            add(out, "run_autograder", run(lessons));
+            for (Path f : files) {
+                out.putNextEntry(new ZipEntry("course/" + root.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+    }
+
+    private static boolean kept(Path relative) {
+        for (Path name : relative) {
+            String n = name.toString();
+            if (n.equals("target") || n.equals(".git")) {
+                return false;
+            }
+        }
+        return !relative.startsWith("solutions") && !relative.startsWith(".ci");
+    }
+
+    private static void add(ZipOutputStream out, String name, String text) throws IOException {
+        ZipEntry entry = new ZipEntry(name);
+        out.putNextEntry(entry);
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.closeEntry();
+    }
+
+    private static String setup(Course course) {
+        StringBuilder warm = new StringBuilder();
+        for (String slug : course.lessons()) {
+            warm.append("mvn -q -B test-compile -Dlesson=").append(Course.number(slug)).append(" || true\n");
+        }
+        return """
+                #!/usr/bin/env bash
+                # Gradescope runs this once, as root, when the autograder is uploaded.
+                set -e
+                apt-get update
+                apt-get install -y --no-install-recommends openjdk-25-jdk-headless maven git
+                cd /autograder/source/course
+                # Fetches every plugin and library once, so that grading runs offline.
+                mvn -q -B -pl grading/grader -am compile -Ddemo.skip=true -DskipTests
+                """ + warm;
+    }
+
+    private static String run(String lessons) {
+        String lessonOption = lessons.isBlank() ? "" : " --lessons " + lessons;
+        return """
+                #!/usr/bin/env bash
+                # Gradescope runs this for every submission; the results go to /autograder/results/results.json.
+                cd /autograder/source/course || exit 1
+                mvn -q -B -o -pl grading/grader -am compile exec:exec -Ddemo.skip=true -DskipTests \\
+                  -Dgrader.cwd=/autograder \\
+                  -Dgrader.args="grade /autograder/submission --one --out /autograder/grading --jobs 1%s"
+                mkdir -p /autograder/results
+                cp /autograder/grading/gradescope/submission/results.json /autograder/results/results.json
+                """.formatted(lessonOption);
+    }
+}

@@ -1,0 +1,122 @@
+package org.multiplex.grading.grader;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.multiplex.kit.Todo;
+
+/**
+ * Runs in the child JVM: runs the given graded tests and reports each start and finish, one line
+ * each, on a loopback connection to the grader, which opened it for this child alone before any
+ * submitted code ran. The grader keeps the score; nothing this JVM writes to disk counts.
+ *
+ * <p>Arguments: the grader's port, then the tests as {@code class#method}.
+ */
+public final class ChildMain {
+
+    private static final int MAX_MESSAGE = 600;
+
+    private ChildMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0]));
+        PrintStream events = new PrintStream(socket.getOutputStream(), true, StandardCharsets.UTF_8);
+        LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
+        for (int i = 1; i < args.length; i++) {
+            request.selectors(selectMethod(args[i]));
+        }
+        LauncherDiscoveryRequest built = request.build();
+        LauncherFactory.create().execute(built, new Reporter(events));
+        events.println("DONE");
+        events.flush();
+        // Threads a submission left running must not keep this JVM alive, and its shutdown hooks
+        // must not run: halt, not exit.
+        Runtime.getRuntime().halt(0);
+    }
+
+    /** Sends one line per event: STARTED key, or FINISHED key outcome millis message(base64). */
+    private static final class Reporter implements TestExecutionListener {
+        private final PrintStream out;
+        private final java.util.Map<String, Long> started = new java.util.HashMap<>();
+
+        Reporter(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void executionStarted(TestIdentifier id) {
+            String key = key(id);
+            if (key != null) {
+                started.put(key, System.nanoTime());
+                send("STARTED " + key);
+            }
+        }
+
+        @Override
+        public void executionSkipped(TestIdentifier id, String reason) {
+            String key = key(id);
+            if (key != null) {
+                send("FINISHED " + key + " FAILED 0 " + encode("skipped: " + reason));
+            }
+        }
+
+        @Override
+        public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+            String key = key(id);
+            if (key == null) {
+                return;
+            }
+            long millis = (System.nanoTime() - started.getOrDefault(key, System.nanoTime())) / 1_000_000;
+            boolean passed = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL;
+            send("FINISHED " + key + (passed ? " PASSED " : " FAILED ") + millis + " "
+                    + encode(passed ? "" : describe(result)));
+        }
+
+        private void send(String line) {
+            synchronized (out) {
+                out.println(line);
+            }
+        }
+
+        private static String key(TestIdentifier id) {
+            return id.getSource().filter(MethodSource.class::isInstance).map(MethodSource.class::cast)
+                    .map(s -> s.getClassName() + "#" + s.getMethodName()).orElse(null);
+        }
+
+        private static String encode(String text) {
+            return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private static String describe(TestExecutionResult result) {
+            Throwable thrown = result.getThrowable().orElse(null);
+            if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
+                return "aborted";
+            }
+            for (Throwable t = thrown; t != null; t = t.getCause()) {
+                if (t instanceof Todo todo) {
+                    return todo.getMessage();
+                }
+            }
+            if (thrown == null) {
+                return "failed";
+            }
+            String message = thrown.getMessage() == null ? "" : thrown.getMessage().strip();
+            String text = thrown instanceof AssertionError && !message.isEmpty()
+                    ? message : thrown.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+            return text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE) + " ...";
+        }
+    }
+}
