@@ -70,7 +70,10 @@ public final class CourseMap {
             }
             System.out.println();
         }
-        System.out.println("Add -Dtree=solutions to run the reference code instead of yours,");
-        System.out.println("and -Dtask=N.M to run the tests of one task only.");
+        System.out.println("Add -Dtask=N.M to run the tests of one task only.");
+        // A student's copy of the course comes without the reference code.
+        if (Files.isDirectory(root.resolve("solutions"))) {
+            System.out.println("Add -Dtree=solutions to run the reference code instead of yours.");
+        }
     }
 }
