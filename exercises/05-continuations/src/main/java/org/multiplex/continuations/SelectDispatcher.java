@@ -91,6 +91,8 @@ public final class SelectDispatcher implements Io, AutoCloseable {
     private static final class Waiters {
         Wait reader;
         Wait writer;
+        /** Whether the last read took less than it had room for: the socket was left empty. */
+        boolean emptied;
 
         int interest() {
             return (reader == null ? 0 : reader.op) | (writer == null ? 0 : writer.op);
@@ -341,10 +343,28 @@ public final class SelectDispatcher implements Io, AutoCloseable {
      */
     @Override
     public int read(SocketChannel channel, ByteBuffer buffer) throws IOException {
-        // TODO(5.3): read at once; only when that gives 0 bytes (and the buffer has room), park for OP_READ and try again
-        throw new org.multiplex.kit.Todo("5.3", "read at once; only when that gives 0 bytes (and the buffer has room), park for OP_READ and try again");
+        // TODO(5.3): read at once, unless the last read emptied the socket (then park first); park for OP_READ whenever a read gives 0 bytes into a buffer with room; note whether the read emptied the socket
+        throw new org.multiplex.kit.Todo("5.3", "read at once, unless the last read emptied the socket (then park first); park for OP_READ whenever a read gives 0 bytes into a buffer with room; note whether the read emptied the socket");
     }
     // end::read[]
+
+    /**
+     * Returns whether the last read of a channel took less than it had room for: then the socket
+     * had nothing more, and trying again at once would cost a system call that returns 0. Netty
+     * stops reading for the same reason.
+     */
+    private boolean emptied(SocketChannel channel) {
+        SelectionKey key = channel.keyFor(selector);
+        return key != null && ((Waiters) key.attachment()).emptied;
+    }
+
+    /** Remembers whether a read emptied its socket, once the channel has a key to keep it in. */
+    private void noteRead(SocketChannel channel, boolean emptied) {
+        SelectionKey key = channel.keyFor(selector);
+        if (key != null) {
+            ((Waiters) key.attachment()).emptied = emptied;
+        }
+    }
 
     // tag::write[]
     /**

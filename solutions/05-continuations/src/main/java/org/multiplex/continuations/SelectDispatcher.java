@@ -91,6 +91,8 @@ public final class SelectDispatcher implements Io, AutoCloseable {
     private static final class Waiters {
         Wait reader;
         Wait writer;
+        /** Whether the last read took less than it had room for: the socket was left empty. */
+        boolean emptied;
 
         int interest() {
             return (reader == null ? 0 : reader.op) | (writer == null ? 0 : writer.op);
@@ -385,11 +387,16 @@ public final class SelectDispatcher implements Io, AutoCloseable {
      */
     @Override
     public int read(SocketChannel channel, ByteBuffer buffer) throws IOException {
-        // BEGIN SOLUTION 5.3: read at once; only when that gives 0 bytes (and the buffer has room), park for OP_READ and try again
+        // BEGIN SOLUTION 5.3: read at once, unless the last read emptied the socket (then park first); park for OP_READ whenever a read gives 0 bytes into a buffer with room; note whether the read emptied the socket
         nonBlocking(channel);
+        if (emptied(channel) && buffer.hasRemaining()) {
+            park(channel, SelectionKey.OP_READ, "read");
+        }
         while (true) {
+            int room = buffer.remaining();
             int n = channel.read(buffer);
             if (n != 0 || !buffer.hasRemaining()) {
+                noteRead(channel, n > 0 && n < room);
                 return n;
             }
             park(channel, SelectionKey.OP_READ, "read");
@@ -397,6 +404,24 @@ public final class SelectDispatcher implements Io, AutoCloseable {
         // END SOLUTION
     }
     // end::read[]
+
+    /**
+     * Returns whether the last read of a channel took less than it had room for: then the socket
+     * had nothing more, and trying again at once would cost a system call that returns 0. Netty
+     * stops reading for the same reason.
+     */
+    private boolean emptied(SocketChannel channel) {
+        SelectionKey key = channel.keyFor(selector);
+        return key != null && ((Waiters) key.attachment()).emptied;
+    }
+
+    /** Remembers whether a read emptied its socket, once the channel has a key to keep it in. */
+    private void noteRead(SocketChannel channel, boolean emptied) {
+        SelectionKey key = channel.keyFor(selector);
+        if (key != null) {
+            ((Waiters) key.attachment()).emptied = emptied;
+        }
+    }
 
     // tag::write[]
     /**
