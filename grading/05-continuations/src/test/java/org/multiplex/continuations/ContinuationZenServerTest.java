@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.multiplex.kit.chaos.Flood;
 import org.multiplex.kit.grading.Graded;
 import org.multiplex.kit.testing.ZenServerChecks;
 import org.multiplex.kit.testing.ZenServerChecks.Target;
@@ -76,6 +77,48 @@ class ContinuationZenServerTest {
     @Graded(task = "5.6", points = 1)
     void closes_only_the_client_whose_request_is_too_long_and_counts_one_that_left_mid_request() throws Exception {
         check(ZenServerChecks::closesOnlyAnOversizedRequestAndCountsALeaver);
+    }
+
+    @Graded(task = "5.6", points = 2)
+    void a_client_that_resets_in_the_middle_of_a_response_costs_nobody_else_anything() throws Exception {
+        try (ContinuationZenServer server = new ContinuationZenServer(ANY_PORT)) {
+            InetSocketAddress address = server.start();
+            try (ZenClient other = ZenClient.connect(address)) {
+                assertThat(other.ask("Simple is better than?")).isEqualTo("Complex.");
+                // A million requests, never read: the server's fiber for this client parks in
+                // write, with answers still to send, when the client resets.
+                try (Flood rude = Flood.of(address, "?", 1_000_000)) {
+                    rude.writeUntilBlocked();
+                    rude.reset();
+                }
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.stats().closedCount())
+                        .as("connections closed after the reset").isEqualTo(1));
+                assertThat(other.ask("Beautiful is better than?")).as("the other client's answer after the reset")
+                        .isEqualTo("Ugly.");
+            }
+            assertThat(server.stats().threads()).as("threads that did the server's work").hasSize(1);
+        }
+    }
+
+    @Graded(task = "5.6", points = 2)
+    void ends_the_fiber_of_every_client_after_1000_connect_disconnect_cycles() throws Exception {
+        try (ContinuationZenServer server = new ContinuationZenServer(ANY_PORT)) {
+            InetSocketAddress address = server.start();
+            for (int i = 0; i < 1000; i++) {
+                try (ZenClient client = ZenClient.connect(address)) {
+                    if (i % 2 == 0) {
+                        assertThat(client.ask("Explicit is better than?")).as("answer to client %d", i)
+                                .isEqualTo("Implicit.");
+                    }
+                }
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.stats().openCount())
+                    .as("connections still open after 1000 clients came and went").isZero());
+            assertThat(server.stats().acceptedCount()).as("connections accepted").isEqualTo(1000);
+            try (ZenClient last = ZenClient.connect(address)) {
+                assertThat(last.ask("Simple is better than?")).as("the answer to one more client").isEqualTo("Complex.");
+            }
+        }
     }
 
     @Graded(task = "5.5", points = 3)

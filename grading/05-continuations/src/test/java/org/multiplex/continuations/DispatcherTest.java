@@ -287,10 +287,19 @@ class DispatcherTest {
                 dispatcher.sleep(Duration.ofSeconds(30));
             }
         });
+        Object anotherLock = new Object();
+        Fiber yielder = dispatcher.start("yielder", () -> {
+            synchronized (anotherLock) {
+                dispatcher.yield();
+            }
+        });
         try (Running running = Running.run(dispatcher)) {
             running.awaitEnd();
         }
-        assertThat(holder.failure()).as("what the fiber got for parking inside synchronized").get()
+        assertThat(holder.failure()).as("what the fiber got for sleeping inside synchronized").get()
+                .satisfies(t -> assertThat(t).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("lock"));
+        assertThat(yielder.failure()).as("what the fiber got for yielding inside synchronized").get()
                 .satisfies(t -> assertThat(t).isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("lock"));
         CountDownLatch taken = new CountDownLatch(1);
@@ -301,6 +310,40 @@ class DispatcherTest {
         });
         assertThat(taken.await(5, TimeUnit.SECONDS)).as("another thread could take the lock afterwards").isTrue();
         other.join();
+    }
+
+    @Graded(task = "5.1", points = 1)
+    void a_fiber_that_yields_inside_a_class_initialiser_gets_a_clear_error_not_a_crash() throws Exception {
+        SelectDispatcher dispatcher = new SelectDispatcher().onFailure(f -> { });
+        Fiber fiber = dispatcher.start("initialiser", () -> YieldsWhileInitialised.touch(dispatcher));
+        try (Running running = Running.run(dispatcher)) {
+            running.awaitEnd();
+        }
+        // The VM runs a static initialiser under a native frame, which a continuation cannot copy:
+        // the yield throws in the fiber, and the VM wraps it as the initialiser's failure.
+        assertThat(fiber.failure()).as("what the fiber got for yielding in a static initialiser").get()
+                .satisfies(t -> assertThat(t).isInstanceOf(ExceptionInInitializerError.class)
+                        .cause().isInstanceOf(IllegalStateException.class).hasMessageContaining("suspend"));
+    }
+
+    /** A class whose static initialiser yields: the first fiber to touch it runs that. */
+    private static final class YieldsWhileInitialised {
+        private static SelectDispatcher dispatcher;
+
+        static void touch(SelectDispatcher owner) {
+            dispatcher = owner;
+            Initialised.value();
+        }
+
+        private static final class Initialised {
+            static {
+                dispatcher.yield();
+            }
+
+            static int value() {
+                return 1;
+            }
+        }
     }
 
     @Graded(task = "5.1", points = 2)
@@ -418,6 +461,45 @@ class DispatcherTest {
                 running.awaitEndWithoutFailures();
             }
         }
+    }
+
+    @Graded(task = "5.4", points = 2)
+    void a_channel_whose_read_timed_out_can_be_read_and_written_again_at_once() throws Exception {
+        SelectDispatcher dispatcher = new SelectDispatcher();
+        AtomicReference<Throwable> first = new AtomicReference<>();
+        StringBuilder then = new StringBuilder();
+        try (LoopbackPair pair = LoopbackPair.open()) {
+            dispatcher.start("patient again", () -> {
+                dispatcher.timeout(Duration.ofMillis(100));
+                try {
+                    dispatcher.read(pair.server(), ByteBuffer.allocate(1));
+                } catch (SocketTimeoutException e) {
+                    first.set(e);
+                }
+                // The channel keeps its key: a dispatcher that cancelled it on the timeout could
+                // not register the channel again before the next select.
+                dispatcher.timeout(null);
+                dispatcher.write(pair.server(), ByteBuffer.wrap("again?".getBytes(US_ASCII)));
+                ByteBuffer buffer = ByteBuffer.allocate(16);
+                while (buffer.position() < 3 && dispatcher.read(pair.server(), buffer) > 0) {
+                    // Read on until the three bytes, sent one by one, are all in.
+                }
+                then.append(new String(buffer.array(), 0, buffer.position(), US_ASCII));
+            });
+            try (Running running = Running.run(dispatcher)) {
+                InputStream in = pair.client().getInputStream();
+                assertThat(new String(in.readNBytes(6), US_ASCII)).as("what the fiber wrote after its read timed out")
+                        .isEqualTo("again?");
+                OutputStream out = pair.client().getOutputStream();
+                for (char c : "yes".toCharArray()) {
+                    out.write(c);
+                    out.flush();
+                }
+                running.awaitEndWithoutFailures();
+            }
+        }
+        assertThat(first.get()).as("what the first read threw").isInstanceOf(SocketTimeoutException.class);
+        assertThat(then.toString()).as("bytes the fiber read on the channel after the timeout").isEqualTo("yes");
     }
 
     /** Starts a fiber that sends back what it reads, until the end of the stream. */
