@@ -58,8 +58,8 @@ final class ZenConnection extends BufferedDispatcher {
 
     @Override
     protected void handleRead() throws IOException {
-        // TODO(4.4): recv into `in` (at the end of the stream handleClose has run already: stop), then answerWhatFits()
-        throw new org.multiplex.kit.Todo("4.4", "recv into `in` (at the end of the stream handleClose has run already: stop), then answerWhatFits()");
+        // TODO(4.4): recv into `in` (at the end of the stream handleClose has run already: stop); then answerWhatFits() and initiateSend(), again while the socket took every answer and a complete request is left
+        throw new org.multiplex.kit.Todo("4.4", "recv into `in` (at the end of the stream handleClose has run already: stop); then answerWhatFits() and initiateSend(), again while the socket took every answer and a complete request is left");
     }
 
     @Override

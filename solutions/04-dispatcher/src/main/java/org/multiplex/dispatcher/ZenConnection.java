@@ -61,13 +61,21 @@ final class ZenConnection extends BufferedDispatcher {
 
     @Override
     protected void handleRead() throws IOException {
-        // BEGIN SOLUTION 4.4: recv into `in` (at the end of the stream handleClose has run already: stop), then answerWhatFits()
+        // BEGIN SOLUTION 4.4: recv into `in` (at the end of the stream handleClose has run already: stop); then answerWhatFits() and initiateSend(), again while the socket took every answer and a complete request is left
         // tag::zen-read[]
         assert in.hasRemaining() : "readable() only when every complete request is answered";
         if (recv(in) < 0) {
             return;
         }
-        answerWhatFits();
+        // Send the answers now: the socket nearly always takes them all, so the connection stays
+        // readable and its interest never changes. Left to the next write event, every request
+        // would cost a pass and two changes of interest (two epoll_ctl calls) more. Requests that
+        // did not fit the outgoing buffer are answered as soon as it is empty again: no read
+        // event may ever come for them.
+        do {
+            answerWhatFits();
+            initiateSend();
+        } while (!isClosed() && buffered() == 0 && indexOfRequestEnd() >= 0);
         // end::zen-read[]
         // END SOLUTION
     }
