@@ -42,6 +42,8 @@ final class FtpSession extends BaseRequestHandler {
     /** Commands that change the files: refused to a user who may only read. */
     private static final Set<String> WRITES = Set.of("STOR", "APPE", "DELE", "MKD", "XMKD", "RMD", "XRMD",
             "RNFR", "RNTO");
+    /** Commands of RFC 959 that this server knows and does not carry out: 502, not 500. */
+    private static final Set<String> NOT_IMPLEMENTED = Set.of("ACCT", "SMNT", "REIN", "STOU", "STAT", "SITE");
     /** How long a data connection may wait to be opened, or stay silent. */
     private static final Duration DATA_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration FOREVER = Duration.ofDays(365);
@@ -110,8 +112,8 @@ final class FtpSession extends BaseRequestHandler {
      */
     // tag::dispatch[]
     private boolean execute(String line) throws IOException {
-        // TODO(6.1): split the line into an upper-case verb and its argument; unless it is ABOR, let a running transfer end first; refuse with 530 what needs a login, with 550 a write by a read-only user; run the verb's method (500 for a verb not known, 501 for a bad argument, 550 for a path that is missing or outside the root); return false after QUIT
-        throw new org.multiplex.kit.Todo("6.1", "split the line into an upper-case verb and its argument; unless it is ABOR, let a running transfer end first; refuse with 530 what needs a login, with 550 a write by a read-only user; run the verb's method (500 for a verb not known, 501 for a bad argument, 550 for a path that is missing or outside the root); return false after QUIT");
+        // TODO(6.1): split the line into an upper-case verb and its argument; unless it is ABOR, let a running transfer end first; refuse with 530 what needs a login, with 550 a write by a read-only user; run the verb's method (502 for one of NOT_IMPLEMENTED, 500 for a verb not known, 501 for a bad argument, 550 for a path that is missing or outside the root); return false after QUIT
+        throw new org.multiplex.kit.Todo("6.1", "split the line into an upper-case verb and its argument; unless it is ABOR, let a running transfer end first; refuse with 530 what needs a login, with 550 a write by a read-only user; run the verb's method (502 for one of NOT_IMPLEMENTED, 500 for a verb not known, 501 for a bad argument, 550 for a path that is missing or outside the root); return false after QUIT");
     }
     // end::dispatch[]
 
@@ -143,6 +145,9 @@ final class FtpSession extends BaseRequestHandler {
         String upper = argument.toUpperCase(Locale.ROOT).strip();
         if (upper.equals("UTF8 ON") || upper.equals("UTF8")) {
             control.reply(200, "Always in UTF-8");
+        } else if (upper.startsWith("MLST")) {
+            // RFC 3659, section 7.9: the facts MLST and MLSD will give; these are always all four.
+            control.reply(200, "MLST OPTS type;size;modify;perm;");
         } else {
             control.reply(501, "Option not understood");
         }
@@ -292,8 +297,12 @@ final class FtpSession extends BaseRequestHandler {
     }
 
     private void list(String argument, Listing.Kind kind) throws IOException {
-        // Clients send options as "LIST -la": ls's options, which this listing ignores.
-        String name = argument.strip().startsWith("-") ? "" : argument.strip();
+        // Clients send options as "LIST -la" or "LIST -a docs": ls's options, which this listing ignores.
+        String name = argument.strip();
+        while (name.startsWith("-")) {
+            int space = name.indexOf(' ');
+            name = space < 0 ? "" : name.substring(space + 1).strip();
+        }
         Path path = config.root().real(config.root().virtual(cwd, name));
         if (!Files.exists(path) || kind == Listing.Kind.MLSD && !Files.isDirectory(path)) {
             throw new NoSuchFileException(name);
@@ -301,8 +310,21 @@ final class FtpSession extends BaseRequestHandler {
         if (!dataReady()) {
             return;
         }
-        byte[] text = Listing.of(path, kind, access == Users.Access.READ_ONLY).getBytes(StandardCharsets.UTF_8);
+        byte[] text = Listing.of(path, kind, access == Users.Access.READ_ONLY, config.root())
+                .getBytes(StandardCharsets.UTF_8);
         startTransfer("Here comes the listing", () -> { }, transfer -> transfer.send(text));
+    }
+
+    /** MLST: the facts of one file or folder, on the control connection (RFC 3659, section 7). */
+    private void mlst(String argument) throws IOException {
+        String target = config.root().virtual(cwd, argument.strip());
+        Path path = config.root().real(target);
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(argument);
+        }
+        var attributes = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+        control.reply(250, List.of("Facts of " + target, Listing.facts(attributes, access == Users.Access.READ_ONLY)
+                + " " + target, "End"));
     }
 
     private void retr(String argument) throws IOException {
@@ -373,6 +395,8 @@ final class FtpSession extends BaseRequestHandler {
                     work.run(new Transfer(dispatcher, transferData, form));
                     dispatcher.close(transferData);
                     control.reply(226, "Transfer complete");
+                    // Counted here, on the thread that moved the bytes: the stats show every thread that served.
+                    stats.answered();
                 } catch (IOException e) {
                     control.reply(426, aborted ? "Transfer aborted" : "Data connection lost: " + e.getMessage());
                 } finally {

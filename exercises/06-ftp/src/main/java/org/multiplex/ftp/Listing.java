@@ -32,12 +32,13 @@ final class Listing {
      * @param path     a real path inside the root
      * @param kind     which listing
      * @param readOnly whether the user may only read, for MLSD's perm fact
+     * @param root     the server's root: a symbolic link that leads out of it is left out
      */
-    static String of(Path path, Kind kind, boolean readOnly) throws IOException {
+    static String of(Path path, Kind kind, boolean readOnly, RootFolder root) throws IOException {
         List<Path> entries = new ArrayList<>();
         if (Files.isDirectory(path)) {
             try (Stream<Path> children = Files.list(path)) {
-                children.sorted().forEach(entries::add);
+                children.sorted().filter(root::contains).forEach(entries::add);
             }
         } else {
             entries.add(path);

@@ -56,9 +56,30 @@ class ControlConnectionTest {
             assertThat(control.code("MODE Z")).as("MODE Z").isEqualTo(504);
             assertThat(control.code("STRU R")).as("STRU R").isEqualTo(504);
             assertThat(control.code("RNTO nothing")).as("RNTO without RNFR").isEqualTo(503);
+            assertThat(control.code("SITE CHMOD 644 x")).as("SITE, a command of RFC 959 not implemented").isEqualTo(502);
+            assertThat(control.code("STOU")).as("STOU, a command of RFC 959 not implemented").isEqualTo(502);
             assertThat(control.code("RETR")).as("RETR without a name").isEqualTo(501);
             assertThat(control.code("NOOP")).as("NOOP after all that").isEqualTo(200);
             assertThat(control.send("PWD").expect(257)).as("PWD after all that").startsWith("257 \"/\"");
+        }
+    }
+
+    @Graded(task = "6.1", points = 1)
+    void takes_abor_after_the_telnet_interrupt_and_sync_that_clients_send_before_it() throws Exception {
+        int iac = 255;
+        int ip = 244;
+        int dm = 242;
+        try (Fixture ftp = new Fixture(root);
+             Fixture.Control control = Fixture.Control.login(ftp.address, Fixture.USER, Fixture.PASSWORD)) {
+            // As lftp and the BSD ftp send it: IAC IP, then IAC DM with the DM as TCP urgent data,
+            // which the server's socket takes out of the stream.
+            control.sendBytes(new byte[] {(byte) iac, (byte) ip, (byte) iac});
+            control.socket.sendUrgentData(dm);
+            assertThat(control.send("ABOR").reply()).as("the reply to IAC IP IAC (DM, urgent) ABOR").startsWith("225");
+            // The same bytes all in the stream, as a client without urgent data sends them.
+            control.sendBytes(new byte[] {(byte) iac, (byte) ip, (byte) iac, (byte) dm});
+            assertThat(control.send("ABOR").reply()).as("the reply to IAC IP IAC DM ABOR").startsWith("225");
+            assertThat(control.code("NOOP")).as("NOOP after the aborts").isEqualTo(200);
         }
     }
 
@@ -71,6 +92,8 @@ class ControlConnectionTest {
             assertThat(feat).as("FEAT, a multi-line reply").startsWith("211-").contains("\n EPSV", "\n SIZE", "\n MDTM",
                     "\n REST STREAM", "\n UTF8").containsPattern("\n211 [^\n]*$");
             assertThat(control.code("OPTS UTF8 ON")).as("OPTS UTF8 ON").isEqualTo(200);
+            assertThat(control.code("OPTS MLST type;size;")).as("OPTS MLST, as ncftp sends it").isEqualTo(200);
+            assertThat(control.code("OPTS NONSENSE")).as("OPTS of an option not known").isEqualTo(501);
             assertThat(control.code("TYPE A")).isEqualTo(200);
             assertThat(control.code("TYPE I")).isEqualTo(200);
             assertThat(control.code("MODE S")).isEqualTo(200);

@@ -18,11 +18,15 @@ class DataConnectionTest {
 
     @TempDir
     Path root;
+    @TempDir
+    Path outside;
 
     @Graded(task = "6.3", points = 4)
     void lists_in_passive_mode_with_pasv_and_epsv() throws Exception {
         Files.writeString(root.resolve("a.txt"), "alpha");
         Files.createDirectories(root.resolve("sub"));
+        // A link out of the root: no listing shows it, nor what it leads to.
+        Files.createSymbolicLink(root.resolve("door"), outside);
         try (Fixture ftp = new Fixture(root)) {
             FTPClient client = ftp.login();
             try {

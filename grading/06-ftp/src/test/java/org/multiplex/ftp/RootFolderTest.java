@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 
 import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPFile;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiplex.kit.grading.Graded;
 
@@ -61,6 +62,8 @@ class RootFolderTest {
             assertThat(control.code("STOR door/planted.txt")).as("STOR door/planted.txt").isEqualTo(550);
             assertThat(control.code("MKD door/planted")).as("MKD door/planted").isEqualTo(550);
             assertThat(control.code("DELE door/secret.txt")).as("DELE door/secret.txt").isEqualTo(550);
+            assertThat(control.code("MLST door/secret.txt")).as("MLST door/secret.txt").isEqualTo(550);
+            assertThat(control.code("MLST secret.txt")).as("MLST secret.txt, a link out of the root").isEqualTo(550);
             assertThat(control.send("SIZE alias.txt").expect(213)).as("SIZE alias.txt, a link inside the root")
                     .isEqualTo("213 5");
         }
@@ -80,6 +83,11 @@ class RootFolderTest {
                 assertThat(client.changeWorkingDirectory("a/./b/")).as("CWD a/./b/: %s", client.getReplyString()).isTrue();
                 assertThat(client.printWorkingDirectory()).isEqualTo("/a/b");
                 assertThat(client.getSize("../top.txt")).as("SIZE ../top.txt from /a/b: %s", client.getReplyString()).isEqualTo("3");
+                FTPFile facts = client.mlistFile("../top.txt");
+                assertThat(facts).as("MLST ../top.txt from /a/b: %s", client.getReplyString()).isNotNull();
+                assertThat(facts.getName()).as("the path in MLST's reply").isEqualTo("/a/top.txt");
+                assertThat(facts.isFile()).as("MLST's type fact").isTrue();
+                assertThat(facts.getSize()).as("MLST's size fact").isEqualTo(3);
                 assertThat(client.getModificationTime("/a/top.txt")).as("MDTM /a/top.txt: %s", client.getReplyString())
                         .isEqualTo("20231114221320");
                 assertThat(client.changeToParentDirectory()).as("CDUP: %s", client.getReplyString()).isTrue();

@@ -46,6 +46,36 @@ class StoreTest {
     }
 
     @Graded(task = "6.5", points = 2)
+    void uploads_and_downloads_in_active_mode_in_binary_and_ascii() throws Exception {
+        byte[] binary = new byte[300_000];
+        new Random(13).nextBytes(binary);
+        String text = "one\ntwo\n\nthree\n";
+        try (Fixture ftp = new Fixture(root)) {
+            FTPClient client = ftp.login();
+            try {
+                client.enterLocalActiveMode();
+                client.setActiveExternalIPAddress("127.0.0.1");
+                assertThat(client.storeFile("active.bin", new ByteArrayInputStream(binary)))
+                        .as("STOR active.bin after PORT: %s", client.getReplyString()).isTrue();
+                ByteArrayOutputStream back = new ByteArrayOutputStream();
+                assertThat(client.retrieveFile("active.bin", back)).as("RETR active.bin after PORT: %s", client.getReplyString())
+                        .isTrue();
+                assertThat(Fixture.sha256(back.toByteArray())).as("SHA-256 of active.bin back").isEqualTo(Fixture.sha256(binary));
+                client.setFileType(FTP.ASCII_FILE_TYPE);
+                assertThat(client.storeFile("active.txt", new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII))))
+                        .as("STOR active.txt in TYPE A after PORT: %s", client.getReplyString()).isTrue();
+                back.reset();
+                assertThat(client.retrieveFile("active.txt", back)).as("RETR active.txt in TYPE A after PORT").isTrue();
+                assertThat(back.toString(StandardCharsets.US_ASCII)).as("active.txt back in TYPE A").isEqualTo(text);
+            } finally {
+                Fixture.quit(client);
+            }
+        }
+        assertThat(Files.readAllBytes(root.resolve("active.bin"))).as("active.bin on disk").isEqualTo(binary);
+        assertThat(Files.readString(root.resolve("active.txt"))).as("active.txt on disk").isEqualTo(text);
+    }
+
+    @Graded(task = "6.5", points = 2)
     void stores_text_in_ascii_type_with_local_line_ends_and_binary_as_it_is() throws Exception {
         String text = "one\ntwo\nthree\n\nfour";
         byte[] binary = {0, '\r', '\n', (byte) 0xFF, '\r', 1};

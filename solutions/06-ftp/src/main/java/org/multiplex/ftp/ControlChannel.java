@@ -15,7 +15,9 @@ import org.multiplex.continuations.Io;
  * <p>A command line ends with {@code "\r\n"} (or a bare {@code "\n"}). One longer than
  * {@link #MAX_LINE} bytes is read to its end and thrown away: {@link #readLine()} returns
  * {@link #TOO_LONG} for it, and the session answers with an error and goes on. Telnet commands
- * that some clients put before {@code ABOR} (IAC IP, IAC DM) are dropped.
+ * that some clients put before {@code ABOR} (IAC IP, IAC DM) are dropped. Those clients send the
+ * DM as TCP urgent data, which the socket takes out of the stream: the IAC before it is then
+ * followed by the {@code A} of {@code ABOR}, which is kept.
  */
 final class ControlChannel {
 
@@ -27,7 +29,12 @@ final class ControlChannel {
      */
     static final String TOO_LONG = new String("\0too long");
 
+    /** Telnet's "interpret as command": the byte after it is a Telnet command, not text. */
     private static final int IAC = 0xFF;
+    /** The lowest Telnet command byte (SE); IP is 244, DM 242. */
+    private static final int TELNET_COMMANDS = 0xF0;
+    /** The lowest of the four Telnet commands (WILL, WONT, DO, DONT) followed by an option byte. */
+    private static final int WILL = 0xFB;
 
     private final Io io;
     private final SocketChannel channel;
@@ -35,6 +42,7 @@ final class ControlChannel {
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(128);
     private boolean overflow;
     private boolean afterIac;
+    private boolean skipOption;
 
     ControlChannel(Io io, SocketChannel channel) {
         this.io = io;
@@ -51,10 +59,17 @@ final class ControlChannel {
         while (true) {
             while (in.hasRemaining()) {
                 int b = in.get() & 0xFF;
-                if (afterIac) {
+                if (skipOption) {
+                    skipOption = false;
+                } else if (afterIac) {
                     afterIac = false;
-                    if (b == IAC) {
+                    if (b == IAC || b < TELNET_COMMANDS) {
+                        // IAC IAC is a data byte 255. Below 240 is no Telnet command: the byte
+                        // after the IAC was taken away (a sync's DM, sent as urgent data), and
+                        // this one is the command's first letter.
                         append(b);
+                    } else if (b >= WILL) {
+                        skipOption = true; // WILL, WONT, DO, DONT: an option byte follows.
                     }
                 } else if (b == IAC) {
                     afterIac = true;

@@ -42,6 +42,8 @@ final class FtpSession extends BaseRequestHandler {
     /** Commands that change the files: refused to a user who may only read. */
     private static final Set<String> WRITES = Set.of("STOR", "APPE", "DELE", "MKD", "XMKD", "RMD", "XRMD",
             "RNFR", "RNTO");
+    /** Commands of RFC 959 that this server knows and does not carry out: 502, not 500. */
+    private static final Set<String> NOT_IMPLEMENTED = Set.of("ACCT", "SMNT", "REIN", "STOU", "STAT", "SITE");
     /** How long a data connection may wait to be opened, or stay silent. */
     private static final Duration DATA_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration FOREVER = Duration.ofDays(365);
@@ -110,7 +112,7 @@ final class FtpSession extends BaseRequestHandler {
      */
     // tag::dispatch[]
     private boolean execute(String line) throws IOException {
-        // BEGIN SOLUTION 6.1: split the line into an upper-case verb and its argument; unless it is ABOR, let a running transfer end first; refuse with 530 what needs a login, with 550 a write by a read-only user; run the verb's method (500 for a verb not known, 501 for a bad argument, 550 for a path that is missing or outside the root); return false after QUIT
+        // BEGIN SOLUTION 6.1: split the line into an upper-case verb and its argument; unless it is ABOR, let a running transfer end first; refuse with 530 what needs a login, with 550 a write by a read-only user; run the verb's method (502 for one of NOT_IMPLEMENTED, 500 for a verb not known, 501 for a bad argument, 550 for a path that is missing or outside the root); return false after QUIT
         int space = line.indexOf(' ');
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String argument = space < 0 ? "" : line.substring(space + 1);
@@ -138,7 +140,7 @@ final class FtpSession extends BaseRequestHandler {
                         "MLST type*;size*;modify*;perm*;", "REST STREAM", "SIZE", "UTF8", "End"));
                 case "OPTS" -> opts(argument);
                 case "HELP" -> control.reply(214, List.of("Commands understood:",
-                        "ABOR APPE CDUP CWD DELE EPRT EPSV FEAT HELP LIST MDTM MKD MLSD MODE NLST NOOP",
+                        "ABOR APPE CDUP CWD DELE EPRT EPSV FEAT HELP LIST MDTM MKD MLSD MLST MODE NLST NOOP",
                         "OPTS PASS PASV PORT PWD QUIT REST RETR RMD RNFR RNTO SIZE STOR STRU SYST TYPE USER",
                         "Help ends"));
                 case "NOOP" -> control.reply(200, "OK");
@@ -157,6 +159,7 @@ final class FtpSession extends BaseRequestHandler {
                 case "LIST" -> list(argument, Listing.Kind.LIST);
                 case "NLST" -> list(argument, Listing.Kind.NLST);
                 case "MLSD" -> list(argument, Listing.Kind.MLSD);
+                case "MLST" -> mlst(argument);
                 case "RETR" -> retr(argument);
                 case "STOR" -> store(argument, false);
                 case "APPE" -> store(argument, true);
@@ -169,7 +172,8 @@ final class FtpSession extends BaseRequestHandler {
                 case "MDTM" -> mdtm(argument);
                 case "ABOR" -> abor();
                 case "" -> control.reply(500, "Empty command line");
-                default -> control.reply(500, "Command not understood: " + verb);
+                default -> control.reply(NOT_IMPLEMENTED.contains(verb) ? 502 : 500,
+                        (NOT_IMPLEMENTED.contains(verb) ? "Command not implemented: " : "Command not understood: ") + verb);
             }
         } catch (IllegalArgumentException e) {
             control.reply(501, "Syntax error in the argument: " + e.getMessage());
@@ -209,6 +213,9 @@ final class FtpSession extends BaseRequestHandler {
         String upper = argument.toUpperCase(Locale.ROOT).strip();
         if (upper.equals("UTF8 ON") || upper.equals("UTF8")) {
             control.reply(200, "Always in UTF-8");
+        } else if (upper.startsWith("MLST")) {
+            // RFC 3659, section 7.9: the facts MLST and MLSD will give; these are always all four.
+            control.reply(200, "MLST OPTS type;size;modify;perm;");
         } else {
             control.reply(501, "Option not understood");
         }
@@ -358,8 +365,12 @@ final class FtpSession extends BaseRequestHandler {
     }
 
     private void list(String argument, Listing.Kind kind) throws IOException {
-        // Clients send options as "LIST -la": ls's options, which this listing ignores.
-        String name = argument.strip().startsWith("-") ? "" : argument.strip();
+        // Clients send options as "LIST -la" or "LIST -a docs": ls's options, which this listing ignores.
+        String name = argument.strip();
+        while (name.startsWith("-")) {
+            int space = name.indexOf(' ');
+            name = space < 0 ? "" : name.substring(space + 1).strip();
+        }
         Path path = config.root().real(config.root().virtual(cwd, name));
         if (!Files.exists(path) || kind == Listing.Kind.MLSD && !Files.isDirectory(path)) {
             throw new NoSuchFileException(name);
@@ -367,8 +378,21 @@ final class FtpSession extends BaseRequestHandler {
         if (!dataReady()) {
             return;
         }
-        byte[] text = Listing.of(path, kind, access == Users.Access.READ_ONLY).getBytes(StandardCharsets.UTF_8);
+        byte[] text = Listing.of(path, kind, access == Users.Access.READ_ONLY, config.root())
+                .getBytes(StandardCharsets.UTF_8);
         startTransfer("Here comes the listing", () -> { }, transfer -> transfer.send(text));
+    }
+
+    /** MLST: the facts of one file or folder, on the control connection (RFC 3659, section 7). */
+    private void mlst(String argument) throws IOException {
+        String target = config.root().virtual(cwd, argument.strip());
+        Path path = config.root().real(target);
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(argument);
+        }
+        var attributes = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+        control.reply(250, List.of("Facts of " + target, Listing.facts(attributes, access == Users.Access.READ_ONLY)
+                + " " + target, "End"));
     }
 
     private void retr(String argument) throws IOException {
@@ -439,6 +463,8 @@ final class FtpSession extends BaseRequestHandler {
                     work.run(new Transfer(dispatcher, transferData, form));
                     dispatcher.close(transferData);
                     control.reply(226, "Transfer complete");
+                    // Counted here, on the thread that moved the bytes: the stats show every thread that served.
+                    stats.answered();
                 } catch (IOException e) {
                     control.reply(426, aborted ? "Transfer aborted" : "Data connection lost: " + e.getMessage());
                 } finally {

@@ -39,6 +39,18 @@ public final class RootFolder {
     }
 
     /**
+     * Returns whether a real path, once every link on the way is followed, is inside the root: a
+     * listing leaves out the links that lead out, so that nothing of what lies there shows.
+     */
+    boolean contains(Path path) {
+        try {
+            return path.toRealPath().startsWith(root);
+        } catch (IOException e) {
+            return false; // A dangling link, or a file gone meanwhile.
+        }
+    }
+
+    /**
      * Turns a client's path into a virtual absolute path, as {@code PWD} shows it.
      *
      * @param cwd  the client's working folder, a virtual absolute path such as {@code /docs}
