@@ -50,6 +50,7 @@ public final class Render {
     private final Path site;
     private final Asciidoctor asciidoctor;
     private final List<String> problems = new ArrayList<>();
+    private final TranscriptInclude transcripts = new TranscriptInclude(recorded -> recorded);
     private String current = "";
     private String edition = "";
 
@@ -66,6 +67,7 @@ public final class Render {
         asciidoctor.registerLogHandler(this::log);
         asciidoctor.javaExtensionRegistry().docinfoProcessor(new LessonNavigation.Top());
         asciidoctor.javaExtensionRegistry().docinfoProcessor(new LessonNavigation.Bottom());
+        asciidoctor.javaExtensionRegistry().includeProcessor(transcripts);
     }
 
     public static void main(String[] args) throws IOException {
@@ -96,6 +98,7 @@ public final class Render {
         Path tree = root.resolve(solutions ? "solutions" : "exercises");
 
         DemoOutput demos = new DemoOutput(root, site.resolveSibling("demo-output"), problems);
+        transcripts.readFrom(demos::forTranscript);
         int pages = 0;
         List<Entry> lessons = entries.stream().filter(e -> e.lesson() != null).toList();
         for (int i = 0; i < lessons.size(); i++) {
@@ -135,6 +138,7 @@ public final class Render {
         pages++;
 
         if (solutions) {
+            transcripts.readFrom(recorded -> recorded);
             studentCheck(entries);
         }
         new LinkCheck(site, problems).run();

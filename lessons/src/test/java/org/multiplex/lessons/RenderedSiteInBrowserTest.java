@@ -26,13 +26,14 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Opens every rendered lesson, deck and deck print view in headless Chromium, with no network
- * (file:// pages, and a host resolver that finds no host), and fails on what a reader would see
+ * (file:// pages, the browser's network emulated offline, and a host resolver that finds no host), and fails on what a reader would see
  * broken: a request that failed or left the site, a console error, a picture that did not load,
  * an empty slide, a slide without speaker notes. Saves screenshots of each deck's first slides
  * and each lesson's top in target/screenshots.
@@ -77,6 +78,10 @@ class RenderedSiteInBrowserTest {
                 .usingAnyFreePort()
                 .build();
         browser = new ChromeDriver(service, options);
+        // Networking off: any request that is not for a file of the site fails (and is reported below).
+        ChromiumNetworkConditions offline = new ChromiumNetworkConditions();
+        offline.setOffline(true);
+        browser.setNetworkConditions(offline);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(30));
         Files.createDirectories(screenshots);
     }
