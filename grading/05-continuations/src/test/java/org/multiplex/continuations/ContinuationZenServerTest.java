@@ -15,10 +15,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiplex.kit.chaos.Flood;
@@ -205,7 +208,8 @@ class ContinuationZenServerTest {
             System.out.printf("%d connections held and served twice in %d ms; server heap limit 64 MiB, %s%n",
                     connections, millis, residentSize(child));
         } catch (IOException | AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; the server's output:\n" + tail(output), e);
+            throw new AssertionError(stubReached(output).map(todo -> todo + "\n(reached in the server's JVM) ").orElse("")
+                    + e.getMessage() + "; the server's output:\n" + tail(output), e);
         } finally {
             for (SocketChannel client : clients) {
                 client.close();
@@ -246,6 +250,31 @@ class ContinuationZenServerTest {
         }
         return Files.readAllLines(status).stream().filter(l -> l.startsWith("VmRSS")).findFirst()
                 .map(l -> "resident " + l.substring(6).strip()).orElse("resident size unknown");
+    }
+
+    /**
+     * Returns the stub message the server printed, if it printed one within a moment: a stub's
+     * exception reaches the log a little after the test's client has seen the server fail. Of
+     * several, the one of the earliest task: the others are reached only because it is a stub.
+     */
+    private static Optional<String> stubReached(Path output) {
+        Pattern todo = Pattern.compile("TODO\\((\\d+)\\.(\\d+)\\)[^\n]*");
+        String[] previous = {null};
+        try {
+            // Settled: a TODO printed, and nothing more printed since the last look.
+            String text = await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(output), now -> {
+                        boolean settled = now.equals(previous[0]) && todo.matcher(now).find();
+                        previous[0] = now;
+                        return settled;
+                    });
+            return todo.matcher(text).results()
+                    .min(java.util.Comparator.comparingInt((MatchResult m) -> Integer.parseInt(m.group(1)))
+                            .thenComparingInt(m -> Integer.parseInt(m.group(2))))
+                    .map(MatchResult::group);
+        } catch (ConditionTimeoutException none) {
+            return Optional.empty();
+        }
     }
 
     /** The last lines the server printed: a stub's TODO message, an OutOfMemoryError. */

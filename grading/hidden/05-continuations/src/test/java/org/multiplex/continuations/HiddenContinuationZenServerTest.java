@@ -1,0 +1,36 @@
+package org.multiplex.continuations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+import org.multiplex.kit.grading.Graded;
+import org.multiplex.kit.zen.Zen;
+import org.multiplex.kit.zen.ZenClient;
+
+/** Hidden checks of lesson 5: two clients whose requests interleave byte by byte, on one thread. */
+class HiddenContinuationZenServerTest {
+
+    @Graded(task = "5.6", points = 2)
+    void answers_two_clients_whose_requests_interleave_byte_by_byte() throws Exception {
+        try (ContinuationZenServer server = new ContinuationZenServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            InetSocketAddress address = server.start();
+            try (ZenClient a = ZenClient.connect(address); ZenClient b = ZenClient.connect(address)) {
+                String qa = "Beautiful is better than?";
+                String qb = "Readability counts?";
+                for (int i = 0; i < Math.max(qa.length(), qb.length()); i++) {
+                    if (i < qa.length()) {
+                        a.send(qa.substring(i, i + 1));
+                    }
+                    if (i < qb.length()) {
+                        b.send(qb.substring(i, i + 1));
+                    }
+                }
+                assertThat(b.readAnswer()).as("answer to %s", qb).isEqualTo(Zen.answer(qb));
+                assertThat(a.readAnswer()).as("answer to %s", qa).isEqualTo(Zen.answer(qa));
+            }
+            assertThat(server.stats().threads()).as("threads that did the server's work").hasSize(1);
+        }
+    }
+}
