@@ -3,6 +3,7 @@ package org.multiplex.grading.grader;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import java.io.PrintStream;
+import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,15 @@ public final class ChildMain {
         PrintStream events = new PrintStream(socket.getOutputStream(), true, StandardCharsets.UTF_8);
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
         for (int i = 1; i < args.length; i++) {
-            request.selectors(selectMethod(args[i]));
+            // By the method itself, not its name: a test with parameters (a @TempDir) is not
+            // found by name alone. The class is loaded, not initialised: no test code runs yet.
+            String[] name = args[i].split("#", 2);
+            Class<?> testClass = Class.forName(name[0], false, ChildMain.class.getClassLoader());
+            for (Method method : testClass.getDeclaredMethods()) {
+                if (method.getName().equals(name[1])) {
+                    request.selectors(selectMethod(testClass, method));
+                }
+            }
         }
         LauncherDiscoveryRequest built = request.build();
         LauncherFactory.create().execute(built, new Reporter(events));

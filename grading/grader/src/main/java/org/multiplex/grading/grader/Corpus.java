@@ -15,11 +15,13 @@ import java.util.stream.Stream;
  * base: solutions | exercises
  * file: 01-blocking/src/main/java/.../ZenConversation.java
  * after: the anchor line, trimmed
+ * add: 01-blocking/src/main/java/.../Extra.java   (optional: NAME.add.java is copied there)
  * the lines to add
  * </pre>
  *
- * A file NAME.results.json beside it is shipped as a forged results file, and NAME.test.java as
- * the student's own edited copy of a public test.
+ * A file NAME.results.json beside it is shipped as a forged results file, NAME.test.java as
+ * the student's own edited copy of a public test, and NAME.add.java as a source file of the
+ * student's own, at the path its {@code add:} line gives.
  */
 final class Corpus {
 
@@ -42,7 +44,10 @@ final class Corpus {
         String base = value(lines, "base:");
         String file = value(lines, "file:");
         String after = value(lines, "after:");
-        int body = lines.indexOf(lines.stream().filter(l -> l.startsWith("after:")).findFirst().orElseThrow()) + 1;
+        int body = 1 + lines.indexOf(lines.stream().filter(l -> l.startsWith("after:")).findFirst().orElseThrow());
+        while (body < lines.size() && lines.get(body).startsWith("add:")) {
+            body++;
+        }
         String added = String.join("\n", lines.subList(body, lines.size()));
         Workspace.copyTree(course.root().resolve(base), student.resolve("exercises"));
         Path target = student.resolve("exercises").resolve(file);
@@ -54,6 +59,12 @@ final class Corpus {
         int end = text.indexOf('\n', at) + 1;
         Files.writeString(target, text.substring(0, end) + added + "\n" + text.substring(end));
         Path dir = edit.getParent();
+        Path extra = dir.resolve(name(edit) + ".add.java");
+        if (Files.exists(extra)) {
+            Path where = student.resolve("exercises").resolve(value(lines, "add:"));
+            Files.createDirectories(where.getParent());
+            Files.copy(extra, where);
+        }
         Path forged = dir.resolve(name(edit) + ".results.json");
         if (Files.exists(forged)) {
             for (String where : List.of("grading/01-blocking/target/grades/results.json", "results.json")) {

@@ -30,6 +30,16 @@ public record Course(Path root) {
         }
     }
 
+    /** Returns the slugs of the lessons that have code in {@code exercises/}, in order. */
+    public List<String> exerciseLessons() {
+        try (Stream<Path> dirs = Files.list(root.resolve("exercises"))) {
+            return dirs.filter(d -> Files.exists(d.resolve("pom.xml")) && d.getFileName().toString().matches("\\d\\d-.+"))
+                    .map(d -> d.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Returns the lesson's number, 1 for {@code 01-blocking}. */
     public static int number(String slug) {
         return Integer.parseInt(slug.substring(0, 2));

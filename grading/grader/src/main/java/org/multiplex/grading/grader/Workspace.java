@@ -25,6 +25,9 @@ final class Workspace {
     /** A student's source file larger than this is left out. */
     private static final long MAX_SOURCE_BYTES = 512 * 1024;
 
+    /** Where a lesson's build writes its suite's class path, in the suite's folder. */
+    private static final String CLASS_PATH_FILE = "target/grader-classpath.txt";
+
     private final Path dir;
 
     private Workspace(Path dir) {
@@ -56,6 +59,11 @@ final class Workspace {
         for (String slug : lessons) {
             copyTree(course.suite(slug), dir.resolve("grading").resolve(slug));
             copyTree(course.hiddenSuite(slug).resolve("src"), dir.resolve("grading").resolve(slug).resolve("src"));
+        }
+        // Every lesson's code, not only the graded ones': a lesson may build on another (lesson 6
+        // runs on lesson 5's dispatcher), and is graded on the student's copy of it, as it builds
+        // for the student.
+        for (String slug : course.exerciseLessons()) {
             Path lesson = dir.resolve("exercises").resolve(slug);
             copyTree(root.resolve("exercises").resolve(slug), lesson);
             Path studentSources = exercises.resolve(slug).resolve("src/main/java");
@@ -68,13 +76,15 @@ final class Workspace {
     }
 
     /**
-     * Builds one lesson on its own, as a student would: {@code mvn -o -q test-compile -Dlesson=N}.
+     * Builds one lesson on its own, as a student would: {@code mvn -o -q test-compile -Dlesson=N},
+     * and writes the class path its suite runs with.
      *
      * @return the build's output when it failed, or null when it succeeded
      */
     String build(String slug, long timeoutSeconds) throws IOException, InterruptedException {
         Path log = dir.resolve("build-" + slug + ".log");
-        Process mvn = new ProcessBuilder("mvn", "-o", "-q", "-B", "test-compile", "-Dlesson=" + Course.number(slug))
+        Process mvn = new ProcessBuilder("mvn", "-o", "-q", "-B", "test-compile", "dependency:build-classpath",
+                "-Dlesson=" + Course.number(slug), "-Dmdep.outputFile=" + CLASS_PATH_FILE, "-Dmdep.includeScope=test")
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -92,13 +102,32 @@ final class Workspace {
         return errors.isEmpty() ? tail(output, 2000) : String.join("\n", errors);
     }
 
-    /** Returns the class path of a lesson's child JVM: suite, lesson, kit, then the given libraries. */
-    List<String> classPath(String slug, List<String> libraries) {
+    /**
+     * Returns the class path of a lesson's child JVM: the suite's compiled tests, then everything
+     * of the instructor's (the kit, the suite's libraries, the given libraries with the grader's
+     * own classes), and the student's compiled lessons last, so that a class a student names like
+     * one of the kit's, a library's or the grader's is never the one that runs.
+     */
+    List<String> classPath(String slug, List<String> libraries) throws IOException {
+        Path exercises = dir.resolve("exercises");
+        List<String> instructors = new ArrayList<>();
+        List<String> students = new ArrayList<>();
+        Path listed = dir.resolve("grading").resolve(slug).resolve(CLASS_PATH_FILE);
+        List<String> suitePath = Files.exists(listed)
+                ? List.of(Files.readString(listed).strip().split(java.io.File.pathSeparator))
+                : List.of(dir.resolve("exercises").resolve(slug).resolve("target/classes").toString(),
+                        dir.resolve("kit/target/classes").toString());
+        for (String entry : suitePath) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            (Path.of(entry).toAbsolutePath().normalize().startsWith(exercises) ? students : instructors).add(entry);
+        }
         List<String> entries = new ArrayList<>();
         entries.add(dir.resolve("grading").resolve(slug).resolve("target/test-classes").toString());
-        entries.add(dir.resolve("exercises").resolve(slug).resolve("target/classes").toString());
-        entries.add(dir.resolve("kit/target/classes").toString());
+        entries.addAll(instructors);
         entries.addAll(libraries);
+        entries.addAll(students);
         return entries;
     }
 

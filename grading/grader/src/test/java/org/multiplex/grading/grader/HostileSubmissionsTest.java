@@ -31,7 +31,7 @@ class HostileSubmissionsTest {
      * hog and output flood are graded with the rest by hand ({@code grading/grade sample-class}).
      */
     private static final List<String> IN_BUILD = List.of("infinite-loop", "system-exit", "runtime-halt",
-            "compile-error-lesson-2", "forged-results", "edited-tests");
+            "compile-error-lesson-2", "forged-results", "edited-tests", "shadowed-grader");
 
     @TempDir
     static Path dir;
@@ -114,8 +114,10 @@ class HostileSubmissionsTest {
     }
 
     @Test
-    void forged_results_and_edited_tests_earn_what_the_skeleton_earns() {
+    void forged_results_edited_tests_and_a_shadowed_grader_earn_what_the_skeleton_earns() {
         Function<String, Integer> score = s -> lesson(s, "01-blocking").score();
+        assertThat(score.apply("shadowed-grader")).as("a class named like the grader's, in the submission")
+                .isLessThan(lesson("shadowed-grader", "01-blocking").maxScore() / 2);
         assertThat(score.apply("forged-results")).isLessThan(lesson("forged-results", "01-blocking").maxScore() / 2);
         assertThat(score.apply("edited-tests")).isLessThan(lesson("edited-tests", "01-blocking").maxScore() / 2);
         assertThat(lesson("edited-tests", "01-blocking").results()).as("graded tests, from the instructor's suite")
