@@ -80,8 +80,13 @@ final class ControlChannel {
                 }
             }
             in.clear();
-            int n = io.read(channel, in);
-            in.flip();
+            int n;
+            try {
+                n = io.read(channel, in);
+            } finally {
+                // Also when the read times out: the session reads on, and must not see the old bytes again.
+                in.flip();
+            }
             if (n < 0) {
                 return null;
             }

@@ -1,22 +1,27 @@
 package org.multiplex.ftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.net.ftp.FTPClient;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.multiplex.kit.Todo;
 import org.multiplex.kit.grading.Graded;
 
 /** Task 6.4: RETR sends a file, byte for byte, in every type and mode, from any offset. */
@@ -71,6 +76,50 @@ class RetrieveTest {
                         .as("lines.txt in TYPE I").isEqualTo("one\ntwo\r\nthree\n\nfour");
             }
             control.expect(226);
+        }
+    }
+
+    @Graded(task = "6.4", points = 1)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void keeps_a_session_whose_download_outlasts_the_idle_timeout_and_runs_each_command_once() throws Exception {
+        int size = 16 * 1024 * 1024;
+        Path file = Fixture.randomFile(root, "long.bin", size, 21);
+        Duration idle = Duration.ofMillis(300);
+        try (Fixture ftp = new Fixture(root, idle);
+             Fixture.Control control = Fixture.Control.login(ftp.address, Fixture.USER, Fixture.PASSWORD)) {
+            assertThat(control.code("TYPE I")).isEqualTo(200);
+            String reply = control.send("EPSV").expect(229);
+            int port = Integer.parseInt(reply.replaceAll(".*\\(\\|\\|\\|(\\d+)\\|\\).*", "$1"));
+            try (Socket data = new Socket()) {
+                Todo.closeWhenReached(data);
+                // A small window, and 16 MB: more than the buffers of both ends hold, so the
+                // transfer waits for this client as long as it does not read.
+                data.setReceiveBufferSize(4096);
+                data.connect(new InetSocketAddress(control.socket.getInetAddress(), port), (int) Fixture.PATIENCE.toMillis());
+                control.send("RETR long.bin").expect(150);
+                // Five idle periods without a word on the control connection, and no 421: a
+                // transfer is running.
+                control.socket.setSoTimeout((int) idle.multipliedBy(5).toMillis());
+                assertThatThrownBy(control::reply).as("a reply while the transfer waits for the client")
+                        .isInstanceOf(SocketTimeoutException.class);
+                control.socket.setSoTimeout((int) Fixture.PATIENCE.toMillis());
+                // Sent now, answered once the transfer is over: nothing may come between its 226 and this 200.
+                control.send("NOOP");
+                data.setSoTimeout((int) Fixture.PATIENCE.toMillis());
+                MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                long received = 0;
+                InputStream in = data.getInputStream();
+                byte[] chunk = new byte[64 * 1024];
+                for (int n; (n = in.read(chunk)) > 0; ) {
+                    digest.update(chunk, 0, n);
+                    received += n;
+                }
+                assertThat(received).as("bytes received").isEqualTo(size);
+                assertThat(HexFormat.of().formatHex(digest.digest())).as("SHA-256 of what was received")
+                        .isEqualTo(Fixture.sha256(Files.readAllBytes(file)));
+            }
+            control.expect(226);
+            assertThat(control.reply()).as("the reply after the transfer's 226: NOOP's, not a second RETR's").startsWith("200");
         }
     }
 
