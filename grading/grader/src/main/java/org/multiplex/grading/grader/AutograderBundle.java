@@ -75,17 +75,24 @@ final class AutograderBundle implements Callable<Integer> {
     private static String setup(Course course) {
         StringBuilder warm = new StringBuilder();
         for (String slug : course.lessons()) {
-            warm.append("mvn -q -B test-compile -Dlesson=").append(Course.number(slug)).append(" || true\n");
+            // The grader builds each lesson this way; dependency:build-classpath writes its suite's class path.
+            warm.append("mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/grader-classpath.txt -Dlesson=")
+                    .append(Course.number(slug)).append(" || true\n");
         }
         return """
                 #!/usr/bin/env bash
                 # Gradescope runs this once, as root, when the autograder is uploaded.
+                # AUTOGRADER (default /autograder) is Gradescope's folder; another one tries it elsewhere.
                 set -e
-                apt-get update
-                apt-get install -y --no-install-recommends openjdk-25-jdk-headless maven git
-                cd /autograder/source/course
-                # Fetches every plugin and library once, so that grading runs offline.
-                mvn -q -B -pl grading/grader -am compile -Ddemo.skip=true -DskipTests
+                root=${AUTOGRADER:-/autograder}
+                if [ -z "$SKIP_INSTALL" ]; then
+                  apt-get update
+                  apt-get install -y --no-install-recommends openjdk-25-jdk-headless maven git
+                fi
+                cd "$root/source/course"
+                # Fetches every plugin and library once, so that grading runs offline: the grader's
+                # (its --help as a first run), then each lesson's build.
+                mvn -q -B -pl grading/grader -am compile exec:exec -Ddemo.skip=true -DskipTests -Dgrader.args=--help
                 """ + warm;
     }
 
@@ -94,12 +101,21 @@ final class AutograderBundle implements Callable<Integer> {
         return """
                 #!/usr/bin/env bash
                 # Gradescope runs this for every submission; the results go to /autograder/results/results.json.
-                cd /autograder/source/course || exit 1
+                # AUTOGRADER (default /autograder) is Gradescope's folder; another one tries it elsewhere.
+                root=${AUTOGRADER:-/autograder}
+                cd "$root/source/course" || exit 1
                 mvn -q -B -o -pl grading/grader -am compile exec:exec -Ddemo.skip=true -DskipTests \\
-                  -Dgrader.cwd=/autograder \\
-                  -Dgrader.args="grade /autograder/submission --one --out /autograder/grading --jobs 1%s"
-                mkdir -p /autograder/results
-                cp /autograder/grading/gradescope/submission/results.json /autograder/results/results.json
+                  -Dgrader.cwd="$root" \\
+                  -Dgrader.args="grade submission --one --out grading --jobs 1%s"
+                mkdir -p "$root/results"
+                if [ -f "$root/grading/gradescope/submission/results.json" ]; then
+                  cp "$root/grading/gradescope/submission/results.json" "$root/results/results.json"
+                else
+                  # Never an empty grade: say what went wrong.
+                  printf '{"score": 0, "output": "The grader could not run, so this is no grade: please tell the course staff.", "visibility": "visible"}\\n' \\
+                    > "$root/results/results.json"
+                  exit 1
+                fi
                 """.formatted(lessonOption);
     }
 }
