@@ -101,7 +101,8 @@ final class DemoOutput {
                 Path exit = Files.createDirectories(outDir).resolve("exit.jsh");
                 Files.writeString(exit, "/exit\n");
                 // A preferences folder of its own, made beforehand, so that jshell says nothing about it.
-                Path prefs = Files.createDirectories(outDir.resolve("prefs"));
+                Path prefs = outDir.resolve("prefs");
+                Files.createDirectories(prefs.resolve(".userPrefs"));
                 return run(slug, file, root.relativize(script.get()).toString(), List.of(
                         Path.of(System.getProperty("java.home"), "bin", "jshell").toString(),
                         // jshell's own compiler with C1 only: it starts in half the time; the script's code runs as usual.
