@@ -1,0 +1,114 @@
+package org.multiplex.dispatcher;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.channels.Channels;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.multiplex.kit.chaos.Flood;
+import org.multiplex.kit.grading.Graded;
+import org.multiplex.kit.zen.Zen;
+import org.multiplex.kit.zen.ZenClient;
+
+/**
+ * Hidden checks of lesson 4: two Zen clients whose requests interleave byte by byte, a client that
+ * resets while its answers wait, and an HTTP/1.0 response with no length whose head comes a byte
+ * at a time.
+ */
+class HiddenDispatcherTest {
+
+    private static final InetSocketAddress ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    @Graded(task = "4.4", points = 2)
+    void answers_two_clients_whose_requests_interleave_byte_by_byte() throws Exception {
+        try (DispatcherZenServer server = new DispatcherZenServer(ANY_PORT)) {
+            InetSocketAddress address = server.start();
+            try (ZenClient a = ZenClient.connect(address); ZenClient b = ZenClient.connect(address)) {
+                String qa = "Beautiful is better than?";
+                String qb = "Readability counts?";
+                for (int i = 0; i < Math.max(qa.length(), qb.length()); i++) {
+                    if (i < qa.length()) {
+                        a.send(qa.substring(i, i + 1));
+                    }
+                    if (i < qb.length()) {
+                        b.send(qb.substring(i, i + 1));
+                    }
+                }
+                assertThat(b.readAnswer()).as("answer to %s", qb).isEqualTo(Zen.answer(qb));
+                assertThat(a.readAnswer()).as("answer to %s", qa).isEqualTo(Zen.answer(qa));
+            }
+            assertThat(server.stats().threads()).as("threads that did the server's work").hasSize(1);
+        }
+    }
+
+    @Graded(task = "4.4", points = 2)
+    void a_client_that_resets_while_its_answers_wait_costs_nobody_else_anything() throws Exception {
+        try (DispatcherZenServer server = new DispatcherZenServer(ANY_PORT)) {
+            InetSocketAddress address = server.start();
+            try (ZenClient other = ZenClient.connect(address)) {
+                assertThat(other.ask("Simple is better than?")).isEqualTo("Complex.");
+                try (Flood rude = Flood.of(address, "?", 1_000_000)) {
+                    rude.writeUntilBlocked();
+                    rude.reset();
+                }
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.stats().closedCount())
+                        .as("connections closed after the reset").isEqualTo(1));
+                assertThat(other.ask("Beautiful is better than?")).isEqualTo("Ugly.");
+                assertThat(server.stats().openCount()).as("connections open: the one client left").isEqualTo(1);
+            }
+        }
+    }
+
+    @Graded(task = "4.6", points = 2)
+    void reads_a_response_with_no_length_to_the_close_when_its_head_comes_a_byte_at_a_time() throws Exception {
+        String body = "Now is better than never.\r\nAlthough never is often better than *right* now.\r\n";
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<?> served = pool.submit(() -> {
+                listener.setSoTimeout(5000);
+                try (Socket socket = listener.accept()) {
+                    socket.setSoTimeout(5000);
+                    socket.setTcpNoDelay(true);
+                    InputStream in = socket.getInputStream();
+                    StringBuilder request = new StringBuilder();
+                    while (!request.toString().endsWith("\r\n\r\n")) {
+                        int b = in.read();
+                        if (b < 0) {
+                            break;
+                        }
+                        request.append((char) b);
+                    }
+                    OutputStream out = socket.getOutputStream();
+                    for (byte b : "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n".getBytes(US_ASCII)) {
+                        out.write(b);
+                        out.flush();
+                    }
+                    out.write(body.getBytes(US_ASCII));
+                }
+                return null;
+            });
+            URI url = URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/");
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            HttpClient client = HttpClient.get(url, Channels.newChannel(got));
+            served.get(5, TimeUnit.SECONDS);
+            assertThat(client.failure()).as("failure of a response without Content-Length, ended by the close").isEmpty();
+            assertThat(client.status()).as("status").isEqualTo(200);
+            assertThat(got.toString(US_ASCII)).as("body").isEqualTo(body);
+            assertThat(client.succeeded()).as("succeeded()").isTrue();
+        }
+    }
+}
