@@ -455,7 +455,14 @@ public final class SelectDispatcher implements Io, AutoCloseable {
             throw new CancellationException("the dispatcher is closing");
         }
         yielded.add(fiber);
-        Coroutine.suspend();
+        try {
+            Coroutine.suspend();
+        } catch (IllegalStateException pinned) {
+            // The fiber could not stop here (a native frame, a class initialiser): it runs on,
+            // and must not be resumed a second time from the queue.
+            yielded.removeLastOccurrence(fiber);
+            throw pinned;
+        }
         rethrowUnchecked(fiber);
     }
 
@@ -637,7 +644,14 @@ public final class SelectDispatcher implements Io, AutoCloseable {
                     wait.deadline == NO_DEADLINE ? "" : String.format(" (%d ms left)",
                             (wait.deadline - System.nanoTime()) / 1_000_000));
         }
-        Coroutine.suspend();
+        try {
+            Coroutine.suspend();
+        } catch (IllegalStateException pinned) {
+            // The fiber could not stop here: it runs on, and the wait must not wake it later.
+            fiber.waiting = null;
+            undo(wait);
+            throw pinned;
+        }
     }
 
     /** What a wait is resumed with when the dispatcher closes: what closing a socket or interrupting a sleep would give. */
