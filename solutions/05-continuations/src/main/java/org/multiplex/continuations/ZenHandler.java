@@ -47,26 +47,9 @@ final class ZenHandler extends BaseRequestHandler {
     // tag::zen-handle[]
     @Override
     protected void handle() throws IOException {
-        // BEGIN SOLUTION 5.6: read; answer every complete request into a new `out` buffer, writing it whenever it cannot take the longest answer; write what is left; refuse a full buffer with no request end; count a client that leaves mid-request
+        // BEGIN SOLUTION 5.6: read until the end of the stream, answering what each read brought; refuse a full buffer with no request end; count a client that leaves mid-request
         while (read(in) >= 0) {
-            // A buffer for answers only while there are answers: parked in read, a connection
-            // holds nothing but `in`.
-            ByteBuffer out = ByteBuffer.allocate(OUT_BYTES);
-            in.flip();
-            int start = 0;
-            for (int i = 0; i < in.limit(); i++) {
-                if (in.get(i) == Zen.REQUEST_END) {
-                    if (out.remaining() < LONGEST_ANSWER) {
-                        flush(out);
-                    }
-                    out.put(Zen.answer(in.array(), start, i + 1 - start));
-                    stats.answered();
-                    start = i + 1;
-                }
-            }
-            in.position(start).compact();
-            held.accept(in.position() + out.position());
-            flush(out);
+            answerWhatArrived();
             if (!in.hasRemaining()) {
                 throw new ProtocolException("request longer than " + Zen.MAX_REQUEST_BYTES + " bytes");
             }
@@ -74,6 +57,38 @@ final class ZenHandler extends BaseRequestHandler {
         if (!blank(in)) {
             stats.leftMidRequest();
         }
+        // END SOLUTION
+    }
+
+    /**
+     * Answers every complete request in {@code in}, in order, and writes the answers; keeps the
+     * start of a request not yet complete.
+     *
+     * <p>A method of its own for speed as well as for reading: the loop of {@link #handle()} is
+     * entered once per connection, most of them while the JIT has compiled nothing yet, and a
+     * fiber's frame of it stays interpreted for as long as the connection lives. This method is
+     * called anew for every read, so it runs compiled as soon as the JIT has compiled it.
+     */
+    private void answerWhatArrived() throws IOException {
+        // BEGIN SOLUTION 5.6: answer every complete request into a new `out` buffer, writing it whenever it cannot take the longest answer; keep the unfinished rest at the front of `in`; write what is left
+        // A buffer for answers only while there are answers: parked in read, a connection
+        // holds nothing but `in`.
+        ByteBuffer out = ByteBuffer.allocate(OUT_BYTES);
+        in.flip();
+        int start = 0;
+        for (int i = 0; i < in.limit(); i++) {
+            if (in.get(i) == Zen.REQUEST_END) {
+                if (out.remaining() < LONGEST_ANSWER) {
+                    flush(out);
+                }
+                out.put(Zen.answer(in.array(), start, i + 1 - start));
+                stats.answered();
+                start = i + 1;
+            }
+        }
+        in.position(start).compact();
+        held.accept(in.position() + out.position());
+        flush(out);
         // END SOLUTION
     }
     // end::zen-handle[]
