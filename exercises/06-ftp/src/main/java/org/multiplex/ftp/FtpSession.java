@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -112,8 +113,8 @@ final class FtpSession extends BaseRequestHandler {
      */
     // tag::dispatch[]
     private boolean execute(String line) throws IOException {
-        // TODO(6.1): split the line into an upper-case verb and its argument; unless it is ABOR, let a running transfer end first; refuse with 530 what needs a login, with 550 a write by a read-only user; run the verb's method (502 for one of NOT_IMPLEMENTED, 500 for a verb not known, 501 for a bad argument, 550 for a path that is missing or outside the root); return false after QUIT
-        throw new org.multiplex.kit.Todo("6.1", "split the line into an upper-case verb and its argument; unless it is ABOR, let a running transfer end first; refuse with 530 what needs a login, with 550 a write by a read-only user; run the verb's method (502 for one of NOT_IMPLEMENTED, 500 for a verb not known, 501 for a bad argument, 550 for a path that is missing or outside the root); return false after QUIT");
+        // TODO(6.1): split the line into an upper-case verb and its argument; unless it is ABOR, let a running transfer end first; refuse with 530 what needs a login, with 550 a write by a read-only user; run the verb's method (502 for one of NOT_IMPLEMENTED, 500 for a verb not known, 501 for a bad argument, 550 for a path that is missing or outside the root, or any other FileSystemException); return false after QUIT
+        throw new org.multiplex.kit.Todo("6.1", "split the line into an upper-case verb and its argument; unless it is ABOR, let a running transfer end first; refuse with 530 what needs a login, with 550 a write by a read-only user; run the verb's method (502 for one of NOT_IMPLEMENTED, 500 for a verb not known, 501 for a bad argument, 550 for a path that is missing or outside the root, or any other FileSystemException); return false after QUIT");
     }
     // end::dispatch[]
 

@@ -116,6 +116,9 @@ class RootFolderTest {
                 assertThat(client.makeDirectory("docs")).as("MKD docs: %s", client.getReplyString()).isTrue();
                 assertThat(client.getReplyString()).startsWith("257 \"/docs\"");
                 assertThat(client.makeDirectory("docs")).as("MKD docs again").isFalse();
+                assertThat(client.rename("docs", "docs/inside")).as("RNFR/RNTO of a folder into itself").isFalse();
+                assertThat(client.getReplyCode()).as("the reply to RNTO of a folder into itself: %s", client.getReplyString())
+                        .isEqualTo(550);
                 assertThat(client.rename("old.txt", "docs/new.txt")).as("RNFR/RNTO: %s", client.getReplyString()).isTrue();
                 assertThat(client.rename("missing.txt", "x.txt")).as("RNFR of a missing file").isFalse();
                 assertThat(client.removeDirectory("docs")).as("RMD of a folder with a file in it").isFalse();

@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ final class FtpSession extends BaseRequestHandler {
      */
     // tag::dispatch[]
     private boolean execute(String line) throws IOException {
-        // BEGIN SOLUTION 6.1: split the line into an upper-case verb and its argument; unless it is ABOR, let a running transfer end first; refuse with 530 what needs a login, with 550 a write by a read-only user; run the verb's method (502 for one of NOT_IMPLEMENTED, 500 for a verb not known, 501 for a bad argument, 550 for a path that is missing or outside the root); return false after QUIT
+        // BEGIN SOLUTION 6.1: split the line into an upper-case verb and its argument; unless it is ABOR, let a running transfer end first; refuse with 530 what needs a login, with 550 a write by a read-only user; run the verb's method (502 for one of NOT_IMPLEMENTED, 500 for a verb not known, 501 for a bad argument, 550 for a path that is missing or outside the root, or any other FileSystemException); return false after QUIT
         int space = line.indexOf(' ');
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String argument = space < 0 ? "" : line.substring(space + 1);
@@ -179,6 +180,10 @@ final class FtpSession extends BaseRequestHandler {
             control.reply(501, "Syntax error in the argument: " + e.getMessage());
         } catch (NoSuchFileException e) {
             control.reply(550, "No such file or folder, or not inside the root");
+        } catch (FileSystemException e) {
+            // Refused by the file system: a folder moved into itself, a file not writable. The
+            // reason only: the message would name real paths.
+            control.reply(550, "Cannot do that: " + (e.getReason() == null ? "refused" : e.getReason()));
         }
         return true;
         // END SOLUTION
