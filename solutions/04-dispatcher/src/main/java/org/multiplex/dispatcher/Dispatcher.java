@@ -153,9 +153,13 @@ public class Dispatcher {
      *
      * @return the new connection, non-blocking, or null if none was waiting after all (another
      *         event took it, or the client gave up)
-     * @throws IOException if accepting fails
+     * @throws IOException           if accepting fails
+     * @throws IllegalStateException if this dispatcher's socket does not listen
      */
     public final SocketChannel accept() throws IOException {
+        if (!accepting) {
+            throw new IllegalStateException("accept() on a dispatcher that does not listen: call listen() first");
+        }
         SocketChannel client = ((ServerSocketChannel) channel).accept();
         if (client != null) {
             client.configureBlocking(false);
