@@ -48,7 +48,13 @@ final class AutograderBundle implements Callable<Integer> {
             add(out, "setup.sh", setup(course));
             add(out, "run_autograder", run(lessons));
             for (Path f : files) {
-                out.putNextEntry(new ZipEntry("course/" + root.relativize(f).toString().replace('\\', '/')));
+                String name = "course/" + root.relativize(f).toString().replace('\\', '/');
+                if (f.equals(root.resolve("pom.xml"))) {
+                    // The course there has no solutions/: its root pom must build without them.
+                    add(out, name, Release.rootPomWithoutSolutions(Files.readString(f)));
+                    continue;
+                }
+                out.putNextEntry(new ZipEntry(name));
                 Files.copy(f, out);
                 out.closeEntry();
             }
@@ -89,6 +95,9 @@ final class AutograderBundle implements Callable<Integer> {
                   apt-get update
                   apt-get install -y --no-install-recommends openjdk-25-jdk-headless maven git
                 fi
+                # A zip keeps no file modes: the script Gradescope runs for each submission must be executable.
+                chmod +x "$root/source/run_autograder"
+                [ ! -f "$root/run_autograder" ] || chmod +x "$root/run_autograder"
                 cd "$root/source/course"
                 # Fetches every plugin and library once, so that grading runs offline: the grader's
                 # (its --help as a first run), then each lesson's build.

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 /**
  * Makes what students receive: the course without {@code solutions/}, hidden suites or the
  * instructor's tools (grader, generator, exercise check), with poms that build without them, and
- * lesson texts without their includes of reference code.
+ * lesson texts without their includes of reference code, and a README for students only.
  */
 @Command(name = "release", mixinStandardHelpOptions = true,
         description = "Writes the student distribution of the course into an empty or new folder.")
@@ -53,11 +53,10 @@ final class Release implements Callable<Integer> {
                 Files.deleteIfExists(p);
             }
         }
-        rewrite(to.resolve("pom.xml"), pom -> pom
-                .replaceAll("\\s*<module>solutions</module>", "")
-                .replace("<tree>solutions</tree>", "<tree>exercises</tree>"));
+        rewrite(to.resolve("pom.xml"), Release::rootPomWithoutSolutions);
         rewrite(to.resolve("grading/pom.xml"), pom -> pom
                 .replaceAll("\\s*<module>(generator|exercise-check|grader)</module>", ""));
+        rewrite(to.resolve("README.adoc"), Release::studentReadme);
         for (String folder : List.of("lessons", "slides")) {
             Path dir = to.resolve(folder);
             if (!Files.isDirectory(dir)) {
@@ -93,6 +92,43 @@ final class Release implements Callable<Integer> {
                 continue;
             }
             out.append(include ? "(The reference code is not part of the student copy of the course.)" : line).append('\n');
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
+    /** Returns the root pom of a course copy that has no {@code solutions/}: it builds without them. */
+    static String rootPomWithoutSolutions(String pom) {
+        return pom.replaceAll("\\s*<module>solutions</module>", "")
+                .replace("<tree>solutions</tree>", "<tree>exercises</tree>");
+    }
+
+    /**
+     * Returns the README as students receive it: without the instructors' and maintainers'
+     * sections (but with how to render the lessons and decks, kept under a heading of its own),
+     * and without what needs {@code solutions/} (the {@code -Dtree=solutions} commands, the
+     * {@code solutions/} folder), none of which the release has.
+     */
+    static String studentReadme(String adoc) {
+        StringBuilder out = new StringBuilder();
+        boolean skipping = false;
+        boolean rendering = false;
+        for (String line : adoc.split("\n", -1)) {
+            if (line.startsWith("== ")) {
+                skipping = line.equals("== Instructors") || line.equals("== Maintainers");
+            }
+            if (skipping && line.startsWith("Lesson texts are in `lessons/`")) {
+                rendering = true;
+                out.append("== Lesson texts and slide decks\n\n");
+            } else if (line.startsWith("=") && !line.startsWith("==== ")) {
+                rendering = false;
+            }
+            if ((skipping && !rendering) || line.contains("-Dtree=solutions") || line.startsWith("| `solutions/")) {
+                continue;
+            }
+            out.append(line.startsWith("| `exercises/NN-slug/` |")
+                    ? "| `exercises/NN-slug/` | your code: each lesson's code, with stubs for you to fill in"
+                    : line.replace("the graded suite of each lesson, the exercise generator and the exercise check",
+                            "the graded suite of each lesson")).append('\n');
         }
         return out.substring(0, out.length() - 1);
     }
