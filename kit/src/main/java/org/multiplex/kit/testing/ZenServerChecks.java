@@ -83,6 +83,34 @@ public final class ZenServerChecks {
         }
     }
 
+    /**
+     * A client that sends a million requests, never reads, and resets while the server still has
+     * answers for it costs nobody else anything: the server closes that one connection, and a
+     * client connected all along is answered before and after.
+     *
+     * @param whileTheOtherIsConnected the lesson's own checks of what the server holds, run while
+     *                                 the other client is still connected
+     */
+    public static void shrugsOffAResetMidResponse(Target server, Runnable whileTheOtherIsConnected) throws IOException {
+        try (ZenClient other = ZenClient.connect(server.address())) {
+            assertThat(other.ask("Simple is better than?")).isEqualTo("Complex.");
+            try (Flood rude = Flood.of(server.address(), "?", 1_000_000)) {
+                rude.writeUntilBlocked();
+                rude.reset();
+            }
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.stats().closedCount())
+                    .as("connections closed after the reset").isEqualTo(1));
+            assertThat(other.ask("Beautiful is better than?")).as("the other client's answer after the reset")
+                    .isEqualTo("Ugly.");
+            whileTheOtherIsConnected.run();
+        }
+    }
+
+    /** {@link #shrugsOffAResetMidResponse(Target, Runnable)} with no further checks. */
+    public static void shrugsOffAResetMidResponse(Target server) throws IOException {
+        shrugsOffAResetMidResponse(server, () -> { });
+    }
+
     /** A client with a 4 KiB receive buffer, reading seven bytes at a time, gets every byte. */
     public static void servesASlowReaderWithATinyBuffer(Target server) throws Exception {
         servesASlowReaderWithATinyBuffer(server, 4096);
