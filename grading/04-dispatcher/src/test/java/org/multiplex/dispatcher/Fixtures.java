@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -31,6 +32,19 @@ final class Fixtures {
             assertThat(System.nanoTime()).as("time left for this to happen: %s", what).isLessThan(deadline);
             loop.loop(Duration.ofMillis(20), 1);
         }
+    }
+
+    /** Reads an HTTP request head, up to and with its blank line, or to the end of the stream. */
+    static String readRequestHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     /** Something a test waits for, which may need I/O to find out. */

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -136,17 +135,9 @@ class HttpClientTest {
         listener.setSoTimeout(5000);
         try (Socket socket = listener.accept()) {
             socket.setSoTimeout(5000);
-            InputStream in = socket.getInputStream();
-            StringBuilder request = new StringBuilder();
-            while (!request.toString().endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    break;
-                }
-                request.append((char) b);
-            }
+            String request = Fixtures.readRequestHead(socket.getInputStream());
             socket.getOutputStream().write(response.getBytes(US_ASCII));
-            return request.toString();
+            return request;
         }
     }
 }

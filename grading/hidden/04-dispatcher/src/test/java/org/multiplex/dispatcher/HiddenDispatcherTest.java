@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -74,15 +73,7 @@ class HiddenDispatcherTest {
                 try (Socket socket = listener.accept()) {
                     socket.setSoTimeout(5000);
                     socket.setTcpNoDelay(true);
-                    InputStream in = socket.getInputStream();
-                    StringBuilder request = new StringBuilder();
-                    while (!request.toString().endsWith("\r\n\r\n")) {
-                        int b = in.read();
-                        if (b < 0) {
-                            break;
-                        }
-                        request.append((char) b);
-                    }
+                    Fixtures.readRequestHead(socket.getInputStream());
                     OutputStream out = socket.getOutputStream();
                     for (byte b : "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n".getBytes(US_ASCII)) {
                         out.write(b);
