@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.sun.management.UnixOperatingSystemMXBean;
@@ -46,6 +47,16 @@ public final class Lab implements Callable<Integer> {
 
     @Option(names = "--measure", paramLabel = "SECONDS", description = "Measured interval of each point (default: ${DEFAULT-VALUE}).")
     double measure = 3;
+
+    @Option(names = "--warm-clients", paramLabel = "N",
+            description = "Clients that come, ask " + Sweep.WARM_ASKS + " questions and go before each point's"
+                    + " connections, so that the server's code for a new connection is compiled; 0 for none"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int warmClients = 2_000;
+
+    @Option(names = "--no-pin", description = "Leave the cores to the scheduler, instead of giving the server one"
+            + " of its own and the lab the rest (Linux, with taskset).")
+    boolean noPin;
 
     @Option(names = "--depth", description = "Requests each connection keeps outstanding: 1 is a closed loop, more pipelines (default: ${DEFAULT-VALUE}).")
     int depth = 1;
@@ -99,8 +110,13 @@ public final class Lab implements Callable<Integer> {
         Path root = Path.of(System.getProperty("course.root", "."));
         Path results = out != null ? out : defaultOut(root);
         Path logs = root.resolve(System.getProperty("course.tree", "solutions")).resolve("07-measure/target/lab-logs");
+        int processors = Runtime.getRuntime().availableProcessors(); // one, once the lab is pinned
+        Optional<Cores> cores = noPin ? Optional.empty() : Cores.split();
+        if (cores.isPresent()) {
+            cores.get().pinLab();
+        }
         Sweep sweep = new Sweep(Duration.ofMillis((long) (warmup * 1000)), Duration.ofMillis((long) (measure * 1000)), depth,
-                running == null ? memoryConnections : 0, logs);
+                running == null ? memoryConnections : 0, quick ? 0 : warmClients, processors, cores, logs);
         System.out.printf("Benchmark lab: %d server(s) x %s connections; warm-up %.1f s, measured %.1f s, depth %d%n",
                 contenders.size(), connections, warmup, measure, depth);
         long start = System.nanoTime();
@@ -173,20 +189,34 @@ public final class Lab implements Callable<Integer> {
 
         private static final Duration CONNECT_LIMIT = Duration.ofSeconds(15);
         private static final Duration ONE_QUESTION_LIMIT = Duration.ofSeconds(5);
+        /** Questions each warm-up client asks before it leaves. */
+        static final int WARM_ASKS = 10;
+        /** The most warm-up clients connected at once. */
+        private static final int WARM_BATCH = 200;
+        /** How long a batch of warm-up clients may wait for its answers. */
+        private static final Duration WARM_BATCH_LIMIT = Duration.ofSeconds(1);
 
         final Duration warmup;
         final Duration measure;
         final int depth;
         final int memoryAt;
+        final int warmClients;
+        /** The cores of the machine, before the lab took its share. */
+        final int processors;
+        final Optional<Cores> cores;
         final Path logs;
         final List<Point> points = new ArrayList<>();
         final List<MemoryPoint> memory = new ArrayList<>();
 
-        Sweep(Duration warmup, Duration measure, int depth, int memoryAt, Path logs) {
+        Sweep(Duration warmup, Duration measure, int depth, int memoryAt, int warmClients, int processors, Optional<Cores> cores,
+                Path logs) {
             this.warmup = warmup;
             this.measure = measure;
             this.depth = depth;
             this.memoryAt = memoryAt;
+            this.warmClients = warmClients;
+            this.processors = processors;
+            this.cores = cores;
             this.logs = logs;
         }
 
@@ -196,10 +226,11 @@ public final class Lab implements Callable<Integer> {
             try {
                 InetSocketAddress address = running;
                 if (running == null) {
-                    server = ServerProcess.start(c, logs.resolve(c.name() + "-" + n + ".log"));
+                    server = ServerProcess.start(c, cores, logs.resolve(c.name() + "-" + n + ".log"));
                     address = server.address();
                 }
                 // tag::point[]
+                comeAndGo(address);
                 ServerProcess.Memory before = n == memoryAt ? server.memory() : null;
                 try (LoadGenerator load = LoadGenerator.connect(address, n, CONNECT_LIMIT)) {
                     // Every connection asks once before the clock starts: a server that accepts
@@ -229,9 +260,42 @@ public final class Lab implements Callable<Integer> {
             }
         }
 
+        /**
+         * Serves clients that come, ask {@link #WARM_ASKS} questions and go, before the measured
+         * connections arrive: a server that has been up a while has compiled its code for a new
+         * connection, and a JVM just started has not. The warm-up of {@link LoadGenerator#run} cannot
+         * make up for it, because the measured connections are open by then: a loop that each
+         * connection enters once (a handler's read loop, on a thread or in a fiber) goes on running
+         * the code it was entered with. Lesson 7 shows what that costs.
+         *
+         * <p>The clients come in batches, doubling from one up to {@link #WARM_BATCH}, while each
+         * batch is answered in full. A server that serves one client at a time leaves the second
+         * client of a batch of two waiting; it then gets the rest one by one.
+         */
+        void comeAndGo(InetSocketAddress address) throws IOException {
+            int batch = 1;
+            boolean oneAtATime = false;
+            for (int served = 0; served < warmClients; ) {
+                int n = Math.min(batch, warmClients - served);
+                try (LoadGenerator load = LoadGenerator.connect(address, n, CONNECT_LIMIT)) {
+                    LoadResult r = load.ask(WARM_ASKS, 1, n == 1 ? ONE_QUESTION_LIMIT : WARM_BATCH_LIMIT);
+                    if (r.answers() < (long) n * WARM_ASKS) {
+                        if (n == 1) {
+                            throw new IOException("a warm-up client got " + r.answers() + " of its " + WARM_ASKS
+                                    + " answers: " + r);
+                        }
+                        oneAtATime = true;
+                    }
+                }
+                served += n;
+                batch = oneAtATime ? 1 : Math.min(2 * batch, WARM_BATCH);
+            }
+        }
+
         /** Reads a server's memory with idle connections, when that is not one of the sweep's points. */
         void memoryOnly(Contender c, int n) {
-            try (ServerProcess server = ServerProcess.start(c, logs.resolve(c.name() + "-memory.log"))) {
+            try (ServerProcess server = ServerProcess.start(c, cores, logs.resolve(c.name() + "-memory.log"))) {
+                comeAndGo(server.address());
                 ServerProcess.Memory before = server.memory();
                 try (LoadGenerator load = LoadGenerator.connect(server.address(), n, CONNECT_LIMIT)) {
                     LoadResult once = load.ask(1, 1, ONE_QUESTION_LIMIT);

@@ -17,6 +17,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.DelimiterBasedFrameDecoder;
+import io.netty.util.ResourceLeakDetector;
 import org.multiplex.kit.net.Server;
 import org.multiplex.kit.net.ServerMain;
 import org.multiplex.kit.zen.Zen;
@@ -50,6 +51,9 @@ public final class NettyZenServer implements Server {
 
     /** Runs the server: {@code --port} (default 1060, the book's) and {@code --host}. */
     public static void main(String[] args) {
+        // Netty's leak detector, on by default, records a stack trace for one buffer in 128: a
+        // debugging aid that benchmarks of Netty switch off, and so does the lab.
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         ServerMain.run("NettyZenServer", 1060, args, NettyZenServer::new);
     }
 

@@ -62,12 +62,14 @@ final class Report {
     }
 
     private String conditions() {
-        return String.format("Measured %s on %d cores, %s %s, JDK %s; warm-up %.1f s and measured %.1f s per point;"
-                        + " depth %d (%s); every server in a JVM of its own (%s); the whole sweep took %d s.",
-                LocalDate.now(ZoneOffset.UTC), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-                System.getProperty("os.arch"), System.getProperty("java.version"), sweep.warmup.toMillis() / 1000.0,
+        return String.format("Measured %s on %d cores, %s %s, JDK %s; %,d clients came and went, then"
+                        + " warm-up %.1f s and measured %.1f s per point;"
+                        + " depth %d (%s); every server in a JVM of its own (%s); %s; the whole sweep took %d s.",
+                LocalDate.now(ZoneOffset.UTC), sweep.processors, System.getProperty("os.name"),
+                System.getProperty("os.arch"), System.getProperty("java.version"), sweep.warmClients, sweep.warmup.toMillis() / 1000.0,
                 sweep.measure.toMillis() / 1000.0, sweep.depth, sweep.depth == 1 ? "closed loop" : "pipelined",
-                String.join(" ", ServerProcess.JVM_OPTIONS.subList(0, 4)), took.toSeconds());
+                String.join(" ", ServerProcess.JVM_OPTIONS.subList(0, 4)),
+                sweep.cores.map(Cores::toString).orElse("processes not pinned to cores"), took.toSeconds());
     }
 
     /** Prints the tables. */

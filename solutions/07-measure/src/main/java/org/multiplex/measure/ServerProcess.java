@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -60,13 +61,14 @@ final class ServerProcess implements AutoCloseable {
      * Starts a server and waits until it listens.
      *
      * @param  contender the server
+     * @param  cores     the core to run it on, if the lab pins processes to cores
      * @param  logFile   where its output goes
      * @return the running server
      * @throws IOException if it does not start, or does not say where it listens in time; the
      *                     message holds the last lines it printed
      */
-    static ServerProcess start(Contender contender, Path logFile) throws IOException {
-        List<String> command = new ArrayList<>();
+    static ServerProcess start(Contender contender, Optional<Cores> cores, Path logFile) throws IOException {
+        List<String> command = new ArrayList<>(cores.map(Cores::serverPrefix).orElse(List.of()));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
         command.add("-cp");
