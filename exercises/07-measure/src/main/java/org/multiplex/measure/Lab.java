@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import org.multiplex.kit.load.LoadGenerator;
@@ -42,7 +43,9 @@ public final class Lab implements Callable<Integer> {
             description = "Numbers of concurrent connections to measure (default: ${DEFAULT-VALUE}).")
     List<Integer> connections = List.of(1, 10, 100, 1_000, 10_000);
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up before each measurement (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up before each measurement, at least; a server"
+            + " the lab started is driven on until its JIT is quiet, for at most " + Sweep.WARMUP_LIMIT_SECONDS
+            + " seconds (default: ${DEFAULT-VALUE}).")
     double warmup = 2;
 
     @Option(names = "--measure", paramLabel = "SECONDS", description = "Measured interval of each point (default: ${DEFAULT-VALUE}).")
@@ -193,6 +196,11 @@ public final class Lab implements Callable<Integer> {
         static final int WARM_ASKS = 10;
         /** The most warm-up clients connected at once. */
         private static final int WARM_BATCH = 200;
+        /** The longest warm-up of a server whose JIT does not go quiet. */
+        static final int WARMUP_LIMIT_SECONDS = 20;
+        /** The JIT is quiet when its compiler threads used less than this share of a core over a second. */
+        private static final double QUIET_SHARE = 0.02;
+        private static final Duration QUIET_SLICE = Duration.ofSeconds(1);
         /** How long a batch of warm-up clients may wait for its answers. */
         private static final Duration WARM_BATCH_LIMIT = Duration.ofSeconds(1);
 
@@ -240,9 +248,10 @@ public final class Lab implements Callable<Integer> {
                         memory.add(new MemoryPoint(c.name(), n, (int) once.answers(), before, server.memory()));
                     }
                     int connected = load.connected();
+                    warmUp(load, server);
                     long cpuBefore = server == null ? -1 : server.cpuNanos();
                     long start = System.nanoTime();
-                    LoadResult r = load.run(depth, warmup, measure);
+                    LoadResult r = load.run(depth, Duration.ZERO, measure);
                     long took = System.nanoTime() - start;
                     double cpu = cpuBefore < 0 ? -1 : (double) (server.cpuNanos() - cpuBefore) / took;
                     if (server != null) {
@@ -289,6 +298,32 @@ public final class Lab implements Callable<Integer> {
                 }
                 served += n;
                 batch = oneAtATime ? 1 : Math.min(2 * batch, WARM_BATCH);
+            }
+        }
+
+        /**
+         * Drives the connections for the warm-up time, and then, for a server that the lab started,
+         * on until its JIT is quiet: a second in which the JVM's compiler threads used less than 2%
+         * of a core. With the server pinned to one core, its compiler threads take turns with the
+         * server's own thread, and a server with much code to compile (Netty) needs longer than a
+         * small one; measured while the JIT still works, it would be measured for its warm-up.
+         */
+        private void warmUp(LoadGenerator load, ServerProcess server) throws IOException {
+            if (server == null || server.compilerNanos() < 0) {
+                load.run(depth, warmup, Duration.ZERO); // a server out of the lab's sight: the time alone
+                return;
+            }
+            long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(WARMUP_LIMIT_SECONDS);
+            Duration first = warmup.compareTo(QUIET_SLICE) > 0 ? warmup.minus(QUIET_SLICE) : Duration.ZERO;
+            load.run(depth, first, Duration.ZERO);
+            long compiled = server.compilerNanos();
+            while (true) {
+                load.run(depth, QUIET_SLICE, Duration.ZERO);
+                long now = server.compilerNanos();
+                if (now - compiled < QUIET_SHARE * QUIET_SLICE.toNanos() || System.nanoTime() >= limit) {
+                    return;
+                }
+                compiled = now;
             }
         }
 

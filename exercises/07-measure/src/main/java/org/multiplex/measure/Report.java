@@ -63,7 +63,7 @@ final class Report {
 
     private String conditions() {
         return String.format("Measured %s on %d cores, %s %s, JDK %s; %,d clients came and went, then"
-                        + " warm-up %.1f s and measured %.1f s per point;"
+                        + " a warm-up of at least %.1f s, longer until the server's JIT was quiet, and %.1f s measured per point;"
                         + " depth %d (%s); every server in a JVM of its own (%s); %s; the whole sweep took %d s.",
                 LocalDate.now(ZoneOffset.UTC), sweep.processors, System.getProperty("os.name"),
                 System.getProperty("os.arch"), System.getProperty("java.version"), sweep.warmClients, sweep.warmup.toMillis() / 1000.0,

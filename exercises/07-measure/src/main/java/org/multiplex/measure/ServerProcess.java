@@ -193,14 +193,39 @@ final class ServerProcess implements AutoCloseable {
      */
     long cpuNanos() {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            // Fields after the command name, which is in parentheses: utime and stime are the 12th and 13th.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+            return cpuNanos(Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat")));
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * Returns the processor time the JIT's compiler threads of the server's JVM have used so far,
+     * from /proc; -1 where there is no /proc (not Linux).
+     */
+    long compilerNanos() {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            long total = 0;
+            for (Path task : tasks.toList()) {
+                String stat = Files.readString(task.resolve("stat"));
+                // HotSpot names them "C1 CompilerThread0", "C2 CompilerThread1"...; the kernel keeps 15 characters.
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.matches("C[12] CompilerThre.*")) {
+                    total += cpuNanos(stat);
+                }
+            }
+            return total;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The user and system time in a line of /proc's stat, of a process or of one thread. */
+    private static long cpuNanos(String stat) {
+        // Fields after the command name, which is in parentheses: utime and stime are the 12th and 13th.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
     }
 
     /** The unit of /proc's times: USER_HZ, 100 on every Linux that the course runs on. */

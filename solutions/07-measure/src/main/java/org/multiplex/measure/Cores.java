@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * Gives the server under test one core of its own and the lab the others, with Linux's
- * {@code taskset}. Without it, the scheduler moves both processes' threads between the cores as it
- * likes, the server's JIT and garbage collector take time from the load generator or the other way
- * round, and the same server measured twice differs by tens of percent.
+ * {@code taskset}, so that every server gets the same processor whatever threads it starts.
+ * Without it, the scheduler runs a server's JIT and garbage collector on the load generator's core
+ * too, and a server with more threads of its own borrows time that the others do not.
  *
  * @param server the core the servers run on
  * @param lab    the cores the lab's own threads run on, as taskset writes a list: {@code 0} or {@code 0-2}
