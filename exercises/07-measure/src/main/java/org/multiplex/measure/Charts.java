@@ -37,7 +37,7 @@ final class Charts {
         for (Contender c : contenders) {
             XYSeries t = new XYSeries(c.name());
             XYSeries l = new XYSeries(c.name());
-            for (Point p : sweep.points) {
+            for (Point p : sweep.sweepPoints()) {
                 if (p.server().equals(c.name()) && p.measured() && p.result().answers() > 0) {
                     t.add(p.connections(), p.throughput());
                     l.add(p.connections(), Math.max(0.01, p.result().latencyMicros(99) / 1000.0));

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -25,7 +26,7 @@ final class Report {
     private record Target(String subject, String other, double atLeast) {
     }
 
-    private static final int TARGET_CONNECTIONS = 1_000;
+    static final int TARGET_CONNECTIONS = 1_000;
     private static final List<Target> TARGETS = List.of(
             new Target("dispatcher", "netty", 1.2), new Target("dispatcher", "virtual", 1.0),
             new Target("continuation", "netty", 1.2), new Target("continuation", "virtual", 1.0));
@@ -42,32 +43,95 @@ final class Report {
         this.took = took;
     }
 
+    /** The point of the sweep's tables. */
     private Optional<Point> point(String server, int n) {
-        return sweep.points.stream().filter(p -> p.server().equals(server) && p.connections() == n).findFirst();
+        return sweep.sweepPoints().stream().filter(p -> p.server().equals(server) && p.connections() == n).findFirst();
     }
 
-    /** Returns the ratio lines: what the course's targets ask, and what this run measured. */
+    /** The median round of a server measured side by side at the targets' point. */
+    private Optional<Point> point(String server, int n, int depth) {
+        return sweep.median(server, n, depth);
+    }
+
+    /** Returns the depths at which servers were measured side by side: the sweep's first. */
+    private List<Integer> targetDepths() {
+        return sweep.points.stream().filter(p -> p.round() > 0)
+                .map(Point::depth).distinct().sorted((a, b) -> a == sweep.depth ? -1 : b == sweep.depth ? 1 : a - b)
+                .toList();
+    }
+
+    private static String depthName(int depth) {
+        return depth == 1 ? "closed loop" : "pipelined " + depth + " deep";
+    }
+
+    /**
+     * Returns the ratio lines: what the course's targets ask and what this run measured, at each
+     * depth measured there; then what lesson 5's dispatcher costs against the bare loop.
+     */
     List<String> ratios() {
         List<String> lines = new ArrayList<>();
-        for (Target t : TARGETS) {
-            Optional<Point> a = point(t.subject(), TARGET_CONNECTIONS);
-            Optional<Point> b = point(t.other(), TARGET_CONNECTIONS);
-            if (a.isPresent() && b.isPresent() && b.get().throughput() > 0) {
-                double ratio = a.get().throughput() / b.get().throughput();
-                lines.add(String.format("%s / %s at %,d connections: %.2f x (target: at least %.1f x) %s", t.subject(),
-                        t.other(), TARGET_CONNECTIONS, ratio, t.atLeast(), ratio >= t.atLeast() ? "met" : "NOT met"));
+        for (int depth : targetDepths()) {
+            for (Target t : TARGETS) {
+                ratio(t.subject(), t.other(), depth).ifPresent(r -> lines.add(String.format(
+                        "%s / %s at %,d connections, %s: %.2f x (target: at least %.1f x) %s", t.subject(), t.other(),
+                        TARGET_CONNECTIONS, depthName(depth), r, t.atLeast(), r >= t.atLeast() ? "met" : "NOT met")));
             }
+            ratio("continuation", Contender.BARE.name(), depth).ifPresent(r -> lines.add(String.format(
+                    "continuation / bare at %,d connections, %s: %.2f x (lesson 5's dispatcher against a bare"
+                            + " continuation loop)", TARGET_CONNECTIONS, depthName(depth), r)));
         }
         return lines;
+    }
+
+    private Optional<Double> ratio(String subject, String other, int depth) {
+        Optional<Point> a = point(subject, TARGET_CONNECTIONS, depth);
+        Optional<Point> b = point(other, TARGET_CONNECTIONS, depth);
+        if (a.isPresent() && b.isPresent() && b.get().throughput() > 0) {
+            return Optional.of(a.get().throughput() / b.get().throughput());
+        }
+        return Optional.empty();
+    }
+
+    private static final String[] SIDE_BY_SIDE_HEAD = {"Server", "Load", "Answers per second",
+            "p99", "µs in the JVM", "µs in the kernel"};
+
+    private String sideBySideTitle() {
+        return String.format("At %,d connections, side by side: the median of %d rounds of %d s (lowest to highest);"
+                + " the server's processor time per answer", TARGET_CONNECTIONS, Lab.Sweep.ROUNDS, Lab.Sweep.ROUND.toSeconds());
+    }
+
+    /** The rows of the side-by-side table: each server at each depth it was compared at. */
+    private List<String[]> sideBySide() {
+        List<String[]> rows = new ArrayList<>();
+        for (int depth : targetDepths()) {
+            for (String server : Contender.COMPARED) {
+                Optional<Point> median = point(server, TARGET_CONNECTIONS, depth);
+                if (median.isEmpty()) {
+                    continue;
+                }
+                List<Double> measured = sweep.rounds(server, TARGET_CONNECTIONS, depth).stream()
+                        .filter(Point::measured).map(Point::throughput).sorted().toList();
+                String answers = median.get().cell() + (measured.size() < 2 ? ""
+                        : String.format(" (%,.0f to %,.0f)", measured.get(0), measured.get(measured.size() - 1)));
+                double[] micros = median.get().microsPerAnswer();
+                rows.add(new String[] {server, depthName(depth), answers,
+                        median.get().measured() ? median.get().latencyCell() : "",
+                        micros == null ? "" : String.format("%.2f", micros[0]),
+                        micros == null ? "" : String.format("%.2f", micros[1])});
+            }
+        }
+        return rows;
     }
 
     private String conditions() {
         return String.format("Measured %s on %d cores, %s %s, JDK %s; %,d clients came and went, then"
                         + " a warm-up of at least %.1f s, longer until the server's JIT was quiet, and %.1f s measured per point;"
-                        + " depth %d (%s); every server in a JVM of its own (%s); %s; the whole sweep took %d s.",
+                        + " depth %d (%s)%s; every server in a JVM of its own (%s); %s; the whole sweep took %d s.",
                 LocalDate.now(ZoneOffset.UTC), sweep.processors, System.getProperty("os.name"),
                 System.getProperty("os.arch"), System.getProperty("java.version"), sweep.warmClients, sweep.warmup.toMillis() / 1000.0,
                 sweep.measure.toMillis() / 1000.0, sweep.depth, sweep.depth == 1 ? "closed loop" : "pipelined",
+                targetDepths().size() > 1 ? String.format(", and at %,d connections %s too", TARGET_CONNECTIONS,
+                        depthName(targetDepths().get(1))) : "",
                 String.join(" ", ServerProcess.JVM_OPTIONS.subList(0, 4)),
                 sweep.cores.map(Cores::toString).orElse("processes not pinned to cores"), took.toSeconds());
     }
@@ -86,6 +150,15 @@ final class Report {
                 out.printf("%-12s %,10d %10s %17s%n", m.server(), m.served(), MemoryPoint.kib(m.heapPerConnection()),
                         MemoryPoint.kib(m.residentPerConnection()));
             }
+        }
+        List<String[]> sideBySide = sideBySide();
+        if (!sideBySide.isEmpty()) {
+            out.println();
+            out.println(sideBySideTitle());
+            String row = "%-12s %-20s %32s %10s %14s %17s%n";
+            // Standard output may not take a µ: the console says "us".
+            out.printf(row, Arrays.stream(SIDE_BY_SIDE_HEAD).map(h -> h.replace("µs", "us")).toArray());
+            sideBySide.forEach(r -> out.printf(row, (Object[]) r));
         }
         out.println();
         ratios().forEach(out::println);
@@ -117,19 +190,20 @@ final class Report {
 
     private List<String> csv() {
         List<String> lines = new ArrayList<>();
-        lines.add("server,connections,connected,depth,window_ms,answers,answers_per_s,p50_us,p90_us,p99_us,p999_us,max_us,"
-                + "wrong,lost,silent,unanswered,server_cpu,load_cpu,failure");
+        lines.add("server,connections,connected,depth,round,window_ms,answers,answers_per_s,p50_us,p90_us,p99_us,p999_us,max_us,"
+                + "wrong,lost,silent,unanswered,server_cpu,server_kernel_cpu,load_cpu,failure");
         for (Point p : sweep.points) {
             LoadResult r = p.result();
             if (r == null) {
-                // Twelve empty measurements, then why.
-                lines.add(p.server() + "," + p.connections() + ",0," + sweep.depth + ",".repeat(15) + quote(p.failure()));
+                // The measurements empty, then why.
+                lines.add(p.server() + "," + p.connections() + ",0," + p.depth() + "," + p.round() + ",".repeat(16)
+                        + quote(p.failure()));
                 continue;
             }
-            lines.add(String.format("%s,%d,%d,%d,%d,%d,%.0f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%s", p.server(),
-                    p.connections(), p.connected(), r.depth(), r.window().toMillis(), r.answers(), r.throughput(),
+            lines.add(String.format("%s,%d,%d,%d,%d,%d,%d,%.0f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.2f,%s", p.server(),
+                    p.connections(), p.connected(), r.depth(), p.round(), r.window().toMillis(), r.answers(), r.throughput(),
                     r.latencyMicros(50), r.latencyMicros(90), r.latencyMicros(99), r.latencyMicros(99.9),
-                    r.latencyMicros(100), r.wrongAnswers(), r.lost(), r.silent(), r.unanswered(), p.serverCpu(),
+                    r.latencyMicros(100), r.wrongAnswers(), r.lost(), r.silent(), r.unanswered(), p.serverShare(), p.kernelShare(),
                     r.cpuShare(), quote(r.firstWrong())));
         }
         return lines;
@@ -167,6 +241,18 @@ final class Report {
                         MemoryPoint.kib(m.heapPerConnection()), MemoryPoint.kib(m.residentPerConnection())));
             }
             a.add("|===");
+            a.add("");
+        }
+        List<String[]> sideBySide = sideBySide();
+        if (!sideBySide.isEmpty()) {
+            a.add("." + sideBySideTitle());
+            a.add("// tag::side-by-side[]");
+            a.add("[cols=\"2,2,3,1,1,1\",options=\"header\"]");
+            a.add("|===");
+            a.add("| " + String.join(" | ", SIDE_BY_SIDE_HEAD));
+            sideBySide.forEach(r -> a.add("| " + String.join(" | ", r)));
+            a.add("|===");
+            a.add("// end::side-by-side[]");
             a.add("");
         }
         List<String> ratios = ratios();

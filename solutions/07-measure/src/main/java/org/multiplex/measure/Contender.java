@@ -24,6 +24,16 @@ public record Contender(String name, String mainClass, String design) {
             new Contender("virtual", "org.multiplex.continuations.VirtualThreadZenServer", "JDK virtual thread per connection"),
             new Contender("netty", NettyZenServer.class.getName(), "Netty, one event-loop thread"));
 
+    /** Lesson 5's coroutines on a selector with nothing else: a yardstick for the dispatcher, not a lesson. */
+    public static final Contender BARE = new Contender("bare", BareContinuationZenServer.class.getName(),
+            "lesson 5's coroutines on a selector, and nothing else");
+
+    /**
+     * The servers the course's targets compare, with the bare loop beside them: the lab measures
+     * them once more at the targets' point, pipelined, and measures the bare loop there closed too.
+     */
+    public static final List<String> COMPARED = List.of("dispatcher", "continuation", "bare", "virtual", "netty");
+
     /**
      * Returns a server that is already running, started by hand: the lab measures its answers,
      * not its memory.

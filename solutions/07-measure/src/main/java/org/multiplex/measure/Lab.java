@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -64,12 +65,19 @@ public final class Lab implements Callable<Integer> {
     @Option(names = "--depth", description = "Requests each connection keeps outstanding: 1 is a closed loop, more pipelines (default: ${DEFAULT-VALUE}).")
     int depth = 1;
 
+    @Option(names = "--pipelined", paramLabel = "DEPTH",
+            description = "After the sweep, measure the servers the course's targets compare once more at 1,000"
+                    + " connections with this many requests outstanding, beside a bare continuation loop;"
+                    + " 0 for not at all (default: ${DEFAULT-VALUE}).")
+    int pipelined = 10;
+
     @Option(names = "--memory-connections", paramLabel = "N",
             description = "Idle connections at which to read each server's memory; 0 for none (default: ${DEFAULT-VALUE}).")
     int memoryConnections = 10_000;
 
     @Option(names = "--servers", split = ",", paramLabel = "NAME,...",
-            description = "Only these of the lab's servers: blocking, threaded, select, poll, dispatcher, continuation, virtual, netty.")
+            description = "Only these of the lab's servers: blocking, threaded, select, poll, dispatcher, continuation,"
+                    + " virtual, netty, bare.")
     List<String> only = List.of();
 
     @Option(names = "--server", paramLabel = "HOST:PORT",
@@ -123,12 +131,24 @@ public final class Lab implements Callable<Integer> {
         System.out.printf("Benchmark lab: %d server(s) x %s connections; warm-up %.1f s, measured %.1f s, depth %d%n",
                 contenders.size(), connections, warmup, measure, depth);
         long start = System.nanoTime();
+        List<Contender> compared = running == null && !quick && connections.contains(Report.TARGET_CONNECTIONS)
+                ? compared() : List.of();
         for (Contender c : contenders) {
             for (int n : connections) {
+                if (n == Report.TARGET_CONNECTIONS && compared.contains(c) && n != memoryConnections) {
+                    continue; // measured side by side below, and shown by the median of its rounds
+                }
                 sweep.point(c, n, running == null ? null : address(running));
             }
             if (running == null && memoryConnections > 0 && !connections.contains(memoryConnections)) {
                 sweep.memoryOnly(c, memoryConnections);
+            }
+        }
+        if (!compared.isEmpty()) {
+            // See compared(): closed, the kernel's share is the same for every server; pipelined, less of it.
+            sweep.compare(compared, Report.TARGET_CONNECTIONS, depth);
+            if (pipelined > 0 && pipelined != depth) {
+                sweep.compare(compared, Report.TARGET_CONNECTIONS, pipelined);
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -143,13 +163,38 @@ public final class Lab implements Callable<Integer> {
         if (running != null) {
             return List.of(Contender.running(running));
         }
+        if (only.isEmpty()) {
+            return Contender.ALL;
+        }
         List<Contender> chosen = new ArrayList<>();
         for (Contender c : Contender.ALL) {
-            if (only.isEmpty() || only.contains(c.name())) {
+            if (only.contains(c.name())) {
                 chosen.add(c);
             }
         }
+        if (only.contains(Contender.BARE.name())) {
+            chosen.add(Contender.BARE);
+        }
         return chosen;
+    }
+
+    /**
+     * Returns the servers the targets compare, with the bare continuation loop, or none if fewer
+     * than two were chosen. The lab measures them side by side at the targets' point (see
+     * {@link Sweep#compare}): at the sweep's depth, and pipelined. Closed, each answer costs a read
+     * and a write through the kernel's loopback, the same for every server, and most of the time
+     * goes there; pipelined, a read brings several requests and a write takes several answers, and
+     * the servers' own code is a larger part of what is measured.
+     */
+    private List<Contender> compared() {
+        List<Contender> compared = new ArrayList<>();
+        for (String name : Contender.COMPARED) {
+            if (only.isEmpty() || only.contains(name)) {
+                compared.add(name.equals(Contender.BARE.name()) ? Contender.BARE
+                        : Contender.ALL.stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow());
+            }
+        }
+        return compared.size() < 2 ? List.of() : compared;
     }
 
     private Path defaultOut(Path root) {
@@ -201,6 +246,12 @@ public final class Lab implements Callable<Integer> {
         /** The JIT is quiet when its compiler threads used less than this share of a core over a second. */
         private static final double QUIET_SHARE = 0.02;
         private static final Duration QUIET_SLICE = Duration.ofSeconds(1);
+        /** Rounds of a side-by-side comparison: each server is measured this many times. */
+        static final int ROUNDS = 3;
+        /** The measured interval of a round: three make twice a point of the sweep. */
+        static final Duration ROUND = Duration.ofSeconds(2);
+        /** Driven again before each round, after waiting idle while the others were measured. */
+        private static final Duration REWARM = Duration.ofMillis(500);
         /** How long a batch of warm-up clients may wait for its answers. */
         private static final Duration WARM_BATCH_LIMIT = Duration.ofSeconds(1);
 
@@ -228,6 +279,92 @@ public final class Lab implements Callable<Integer> {
             this.logs = logs;
         }
 
+        /**
+         * Returns the points of the sweep at its own depth: one each, the median round for a
+         * server measured side by side.
+         */
+        List<Point> sweepPoints() {
+            List<Point> chosen = new ArrayList<>();
+            for (Point p : points) {
+                if (p.depth() == depth && (p.round() == 0 || p.round() == 1)) {
+                    chosen.add(p.round() == 0 ? p : median(p.server(), p.connections(), depth).orElseThrow());
+                }
+            }
+            return chosen;
+        }
+
+        /** Returns the rounds of a side-by-side comparison of one server, first to last. */
+        List<Point> rounds(String server, int n, int depth) {
+            return points.stream().filter(p -> p.server().equals(server) && p.connections() == n && p.depth() == depth
+                    && p.round() > 0).toList();
+        }
+
+        /**
+         * Returns the round of a side-by-side comparison with the median throughput (of an even
+         * number, the lower middle one), or a failed round if none was measured.
+         */
+        Optional<Point> median(String server, int n, int depth) {
+            List<Point> rounds = rounds(server, n, depth);
+            List<Point> measured = rounds.stream().filter(Point::measured)
+                    .sorted(Comparator.comparingDouble(Point::throughput)).toList();
+            return measured.isEmpty() ? rounds.stream().findFirst() : Optional.of(measured.get((measured.size() - 1) / 2));
+        }
+
+        /**
+         * Measures several servers side by side at one number of connections and one depth. All
+         * are started and warmed up first, each with connections of its own; then they are
+         * measured in turn, {@link #ROUNDS} rounds, while the others wait idle with their
+         * connections open (an idle server costs nothing: its threads wait in the kernel). Whatever
+         * else the machine does meanwhile falls on each of them alike, and each is reported by the
+         * median of its rounds.
+         */
+        void compare(List<Contender> contenders, int n, int depth) {
+            record Served(Contender contender, ServerProcess server, LoadGenerator load, int connected) {
+            }
+            List<Served> served = new ArrayList<>();
+            try {
+                for (Contender c : contenders) {
+                    ServerProcess server = null;
+                    LoadGenerator load = null;
+                    try {
+                        server = ServerProcess.start(c, cores, logs.resolve(c.name() + "-" + n + "-" + depth + "-side-by-side.log"));
+                        comeAndGo(server.address());
+                        load = LoadGenerator.connect(server.address(), n, CONNECT_LIMIT);
+                        load.ask(1, 1, ONE_QUESTION_LIMIT);
+                        int connected = load.connected();
+                        warmUp(load, server, depth);
+                        served.add(new Served(c, server, load, connected));
+                    } catch (IOException | RuntimeException e) {
+                        if (server != null) {
+                            server.close();
+                        }
+                        if (load != null) {
+                            load.close();
+                        }
+                        record(new Point(c.name(), n, depth, 1, 0, null, String.valueOf(e.getMessage()), null));
+                    }
+                }
+                for (int round = 1; round <= ROUNDS; round++) {
+                    for (Served s : served) {
+                        try {
+                            s.load().run(depth, REWARM, Duration.ZERO);
+                            ServerProcess.Cpu before = s.server().cpu();
+                            LoadResult r = s.load().run(depth, Duration.ZERO, ROUND.compareTo(measure) < 0 ? ROUND : measure);
+                            record(new Point(s.contender().name(), n, depth, round, s.connected(), r, "",
+                                    used(s.server(), before)));
+                        } catch (IOException | RuntimeException e) {
+                            record(new Point(s.contender().name(), n, depth, round, 0, null, String.valueOf(e.getMessage()), null));
+                        }
+                    }
+                }
+            } finally {
+                for (Served s : served) {
+                    s.server().close(); // before its clients: see ServerProcess.close
+                    s.load().close();
+                }
+            }
+        }
+
         /** Measures one server at one number of connections; a server that fails is recorded so. */
         void point(Contender c, int n, InetSocketAddress running) {
             ServerProcess server = null;
@@ -248,25 +385,29 @@ public final class Lab implements Callable<Integer> {
                         memory.add(new MemoryPoint(c.name(), n, (int) once.answers(), before, server.memory()));
                     }
                     int connected = load.connected();
-                    warmUp(load, server);
-                    long cpuBefore = server == null ? -1 : server.cpuNanos();
-                    long start = System.nanoTime();
+                    warmUp(load, server, depth);
+                    ServerProcess.Cpu cpu = server == null ? null : server.cpu();
                     LoadResult r = load.run(depth, Duration.ZERO, measure);
-                    long took = System.nanoTime() - start;
-                    double cpu = cpuBefore < 0 ? -1 : (double) (server.cpuNanos() - cpuBefore) / took;
+                    cpu = used(server, cpu);
                     if (server != null) {
                         server.close(); // before the clients close: see ServerProcess.close
                     }
-                    record(new Point(c.name(), n, connected, r, "", cpu));
+                    record(new Point(c.name(), n, depth, 0, connected, r, "", cpu));
                 }
                 // end::point[]
             } catch (IOException | RuntimeException e) {
-                record(new Point(c.name(), n, 0, null, String.valueOf(e.getMessage()), -1));
+                record(new Point(c.name(), n, depth, 0, 0, null, String.valueOf(e.getMessage()), null));
             } finally {
                 if (server != null) {
                     server.close();
                 }
             }
+        }
+
+        /** Returns the processor time a server used since an earlier reading; null if either is unknown. */
+        private static ServerProcess.Cpu used(ServerProcess server, ServerProcess.Cpu before) {
+            ServerProcess.Cpu now = server == null ? null : server.cpu();
+            return before == null || now == null ? null : now.since(before);
         }
 
         /**
@@ -308,7 +449,7 @@ public final class Lab implements Callable<Integer> {
          * server's own thread, and a server with much code to compile (Netty) needs longer than a
          * small one; measured while the JIT still works, it would be measured for its warm-up.
          */
-        private void warmUp(LoadGenerator load, ServerProcess server) throws IOException {
+        private void warmUp(LoadGenerator load, ServerProcess server, int depth) throws IOException {
             if (server == null || server.compilerNanos() < 0) {
                 load.run(depth, warmup, Duration.ZERO); // a server out of the lab's sight: the time alone
                 return;

@@ -7,13 +7,37 @@ import org.multiplex.kit.load.LoadResult;
  *
  * @param server      the server's name
  * @param connections how many connections were asked for
+ * @param depth       how many requests each connection kept outstanding: 1 is a closed loop
+ * @param round       0 for a point of the sweep; 1, 2, ... for the rounds of a side-by-side comparison
  * @param connected   how many the server let in before the connect phase ended
  * @param result      what the measured interval saw; null if the server failed before it
  * @param failure     why there is no result, or the empty string
- * @param serverCpu   the share of one core the server used during warm-up and measurement; -1
- *                    if unknown (a server the lab did not start, or no /proc)
+ * @param serverCpu   the processor time the server used in the measured interval; null if unknown
+ *                    (a server the lab did not start, or no /proc)
  */
-record Point(String server, int connections, int connected, LoadResult result, String failure, double serverCpu) {
+record Point(String server, int connections, int depth, int round, int connected, LoadResult result, String failure,
+             ServerProcess.Cpu serverCpu) {
+
+    /** Returns the share of one core the server used in the measured interval, or -1 if unknown. */
+    double serverShare() {
+        return measured() && serverCpu != null ? (double) serverCpu.total() / result.window().toNanos() : -1;
+    }
+
+    /** Returns the share of one core the server spent in the kernel in the measured interval, or -1 if unknown. */
+    double kernelShare() {
+        return measured() && serverCpu != null ? (double) serverCpu.system() / result.window().toNanos() : -1;
+    }
+
+    /**
+     * Returns the server's processor time per answer, in microseconds, in its own code and in the
+     * kernel; null if unknown.
+     */
+    double[] microsPerAnswer() {
+        if (!measured() || serverCpu == null || result.answers() == 0) {
+            return null;
+        }
+        return new double[] {serverCpu.user() / 1000.0 / result.answers(), serverCpu.system() / 1000.0 / result.answers()};
+    }
 
     /** Returns whether the point was measured at all. */
     boolean measured() {
@@ -72,13 +96,18 @@ record Point(String server, int connections, int connected, LoadResult result, S
     /** Returns the line printed when the point is done. */
     String line() {
         if (!measured()) {
-            return String.format("%-12s %,7d connections: %s", server, connections, trouble());
+            return String.format("%-12s %,7d connections%s: %s", server, connections, deep(), trouble());
         }
         String trouble = trouble();
-        return String.format("%-12s %,7d connections: %,10.0f answers/s  p50 %s  p99 %s  max %s  cpu: server %s, load %.0f%%%s",
-                server, connections, throughput(), millis(result.latencyMicros(50)), millis(result.latencyMicros(99)),
-                millis(result.latencyMicros(100)), serverCpu < 0 ? "?" : String.format("%.0f%%", 100 * serverCpu),
+        return String.format("%-12s %,7d connections%s: %,10.0f answers/s  p50 %s  p99 %s  max %s  cpu: server %s, load %.0f%%%s",
+                server, connections, deep(), throughput(), millis(result.latencyMicros(50)), millis(result.latencyMicros(99)),
+                millis(result.latencyMicros(100)), serverCpu == null ? "?"
+                        : String.format("%.0f%% (kernel %.0f%%)", 100 * serverShare(), 100 * kernelShare()),
                 100 * result.cpuShare(), trouble.isEmpty() ? "" : "  (" + trouble + ")");
+    }
+
+    private String deep() {
+        return (depth == 1 ? "" : String.format(", %d deep", depth)) + (round == 0 ? "" : ", round " + round);
     }
 
     /** Formats microseconds as milliseconds with a sensible number of digits. */

@@ -189,13 +189,33 @@ final class ServerProcess implements AutoCloseable {
 
     /**
      * Returns the processor time the server's JVM has used so far, all its threads together, from
-     * /proc; -1 where there is no /proc (not Linux).
+     * /proc; null where there is no /proc (not Linux).
      */
-    long cpuNanos() {
+    Cpu cpu() {
         try {
-            return cpuNanos(Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat")));
+            String[] f = statFields(Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat")));
+            return new Cpu(ticksToNanos(f[11]), ticksToNanos(f[12]));
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
+        }
+    }
+
+    /**
+     * Processor time, in nanoseconds: in the process's own code (Java, and the JVM's) and in the
+     * kernel, on its behalf (system calls, and the network stack's work that they do).
+     *
+     * @param user   time in the process's own code
+     * @param system time in the kernel
+     */
+    record Cpu(long user, long system) {
+
+        long total() {
+            return user + system;
+        }
+
+        /** Returns the time used since an earlier reading. */
+        Cpu since(Cpu earlier) {
+            return new Cpu(user - earlier.user, system - earlier.system);
         }
     }
 
@@ -222,10 +242,17 @@ final class ServerProcess implements AutoCloseable {
 
     /** The user and system time in a line of /proc's stat, of a process or of one thread. */
     private static long cpuNanos(String stat) {
-        // Fields after the command name, which is in parentheses: utime and stime are the 12th and 13th.
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+        String[] f = statFields(stat);
+        return ticksToNanos(f[11]) + ticksToNanos(f[12]);
+    }
+
+    /** The fields of a line of /proc's stat after the command name: utime and stime are the 12th and 13th. */
+    private static String[] statFields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
+    private static long ticksToNanos(String ticks) {
+        return Long.parseLong(ticks) * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
     }
 
     /** The unit of /proc's times: USER_HZ, 100 on every Linux that the course runs on. */
