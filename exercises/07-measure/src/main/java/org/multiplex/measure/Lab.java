@@ -146,10 +146,8 @@ public final class Lab implements Callable<Integer> {
         }
         if (!compared.isEmpty()) {
             // See compared(): closed, the kernel's share is the same for every server; pipelined, less of it.
-            sweep.compare(compared, Report.TARGET_CONNECTIONS, depth);
-            if (pipelined > 0 && pipelined != depth) {
-                sweep.compare(compared, Report.TARGET_CONNECTIONS, pipelined);
-            }
+            sweep.compare(compared, Report.TARGET_CONNECTIONS,
+                    pipelined > 0 && pipelined != depth ? List.of(depth, pipelined) : List.of(depth));
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         Report report = new Report(sweep, contenders, connections, took);
@@ -311,29 +309,26 @@ public final class Lab implements Callable<Integer> {
         }
 
         /**
-         * Measures several servers side by side at one number of connections and one depth. All
-         * are started and warmed up first, each with connections of its own; then they are
-         * measured in turn, {@link #ROUNDS} rounds, while the others wait idle with their
+         * Measures several servers side by side at one number of connections, at each of some
+         * depths. All are started and warmed up first, each with connections of its own; then they
+         * are measured in turn, {@link #ROUNDS} rounds, while the others wait idle with their
          * connections open (an idle server costs nothing: its threads wait in the kernel). Whatever
          * else the machine does meanwhile falls on each of them alike, and each is reported by the
-         * median of its rounds.
+         * median of its rounds. For the next depth, the same servers and connections are warmed
+         * up again at that depth, and measured in rounds again.
          */
-        void compare(List<Contender> contenders, int n, int depth) {
-            record Served(Contender contender, ServerProcess server, LoadGenerator load, int connected) {
-            }
+        void compare(List<Contender> contenders, int n, List<Integer> depths) {
             List<Served> served = new ArrayList<>();
             try {
                 for (Contender c : contenders) {
                     ServerProcess server = null;
                     LoadGenerator load = null;
                     try {
-                        server = ServerProcess.start(c, cores, logs.resolve(c.name() + "-" + n + "-" + depth + "-side-by-side.log"));
+                        server = ServerProcess.start(c, cores, logs.resolve(c.name() + "-" + n + "-side-by-side.log"));
                         comeAndGo(server.address());
                         load = LoadGenerator.connect(server.address(), n, CONNECT_LIMIT);
                         load.ask(1, 1, ONE_QUESTION_LIMIT);
-                        int connected = load.connected();
-                        warmUp(load, server, depth);
-                        served.add(new Served(c, server, load, connected));
+                        served.add(new Served(c, server, load, load.connected()));
                     } catch (IOException | RuntimeException e) {
                         if (server != null) {
                             server.close();
@@ -341,26 +336,46 @@ public final class Lab implements Callable<Integer> {
                         if (load != null) {
                             load.close();
                         }
-                        record(new Point(c.name(), n, depth, 1, 0, null, String.valueOf(e.getMessage()), null));
+                        depths.forEach(d -> record(new Point(c.name(), n, d, 1, 0, null, String.valueOf(e.getMessage()), null)));
                     }
                 }
-                for (int round = 1; round <= ROUNDS; round++) {
+                for (int depth : depths) {
+                    List<Served> warm = new ArrayList<>();
                     for (Served s : served) {
                         try {
-                            s.load().run(depth, REWARM, Duration.ZERO);
-                            ServerProcess.Cpu before = s.server().cpu();
-                            LoadResult r = s.load().run(depth, Duration.ZERO, ROUND.compareTo(measure) < 0 ? ROUND : measure);
-                            record(new Point(s.contender().name(), n, depth, round, s.connected(), r, "",
-                                    used(s.server(), before)));
+                            warmUp(s.load(), s.server(), depth);
+                            warm.add(s);
                         } catch (IOException | RuntimeException e) {
-                            record(new Point(s.contender().name(), n, depth, round, 0, null, String.valueOf(e.getMessage()), null));
+                            record(new Point(s.contender().name(), n, depth, 1, 0, null, String.valueOf(e.getMessage()), null));
                         }
                     }
+                    rounds(warm, n, depth);
                 }
             } finally {
                 for (Served s : served) {
                     s.server().close(); // before its clients: see ServerProcess.close
                     s.load().close();
+                }
+            }
+        }
+
+        /** A server measured side by side: its process, its connections, and how many it let in. */
+        private record Served(Contender contender, ServerProcess server, LoadGenerator load, int connected) {
+        }
+
+        /** Measures each server in turn, {@link #ROUNDS} times. */
+        private void rounds(List<Served> served, int n, int depth) {
+            for (int round = 1; round <= ROUNDS; round++) {
+                for (Served s : served) {
+                    try {
+                        s.load().run(depth, REWARM, Duration.ZERO);
+                        ServerProcess.Cpu before = s.server().cpu();
+                        LoadResult r = s.load().run(depth, Duration.ZERO, ROUND.compareTo(measure) < 0 ? ROUND : measure);
+                        record(new Point(s.contender().name(), n, depth, round, s.connected(), r, "",
+                                used(s.server(), before)));
+                    } catch (IOException | RuntimeException e) {
+                        record(new Point(s.contender().name(), n, depth, round, 0, null, String.valueOf(e.getMessage()), null));
+                    }
                 }
             }
         }
