@@ -36,16 +36,20 @@ final class ChildJvm {
     private final List<String> classPath;
     private final Path workDir;
     private final Limits limits;
+    private final List<String> pin;
 
     /**
      * @param classPath the child's class path: suite, lesson, kit, libraries and this grader
      * @param workDir   the child's working folder, in the submission's workspace
      * @param limits    time and memory limits
+     * @param pin       what goes before the child's command to keep it to some cores (see
+     *                  {@link Places}); empty for none
      */
-    ChildJvm(List<String> classPath, Path workDir, Limits limits) {
+    ChildJvm(List<String> classPath, Path workDir, Limits limits, List<String> pin) {
         this.classPath = classPath;
         this.workDir = workDir;
         this.limits = limits;
+        this.pin = pin;
     }
 
     /** Time and memory limits: all tests of one test class, one test, and the heap. */
@@ -96,7 +100,8 @@ final class ChildJvm {
         Map<String, GradedTest> byKey = new LinkedHashMap<>();
         tests.forEach(t -> byKey.put(t.key(), t));
         try (ServerSocket channel = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            List<String> command = new ArrayList<>(List.of(
+            List<String> command = new ArrayList<>(pin);
+            command.addAll(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx" + limits.heapMegabytes() + "m", "-Xss1m",
                     "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",

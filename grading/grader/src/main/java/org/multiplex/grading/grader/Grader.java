@@ -56,6 +56,10 @@ public final class Grader {
         @Option(names = "--jobs", description = "submissions graded at once (default: the number of cores)")
         int jobs = Runtime.getRuntime().availableProcessors();
 
+        @Option(names = "--no-pin", description = "let submissions graded at once share every core, instead of giving"
+                + " each cores of its own (Linux, with taskset)")
+        boolean noPin;
+
         @Option(names = "--class-time", defaultValue = "120", description = "seconds the tests of one test class may run in all (default: ${DEFAULT-VALUE})")
         long classSeconds;
 
@@ -85,15 +89,18 @@ public final class Grader {
             Path scratch = Files.createTempDirectory("multiplex-grading");
             Grading grading = new Grading(course, slugs,
                     new ChildJvm.Limits(Duration.ofSeconds(classSeconds), Duration.ofSeconds(testSeconds), heap), scratch);
-            System.out.printf("Grading %d submission(s), lessons %s, %d at a time%n", submissions.size(), slugs, jobs);
+            int atOnce = Math.max(1, Math.min(jobs, submissions.size()));
+            Places places = Places.of(atOnce, !noPin);
+            System.out.printf("Grading %d submission(s), lessons %s, %d at a time%s%n", submissions.size(), slugs, atOnce,
+                    places);
             long start = System.nanoTime();
             List<StudentResult> results = new ArrayList<>();
-            try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs))) {
+            try (ExecutorService pool = Executors.newFixedThreadPool(atOnce)) {
                 List<Future<StudentResult>> futures = new ArrayList<>();
                 for (Submission s : submissions) {
-                    futures.add(pool.submit(() -> {
+                    futures.add(pool.submit(() -> places.in(pin -> {
                         StringBuilder log = new StringBuilder();
-                        StudentResult r = grading.grade(s, log);
+                        StudentResult r = grading.grade(s, log, pin);
                         Files.writeString(outDir.resolve("logs").resolve(s.student() + ".log"), log);
                         Reports.feedback(r, outDir.resolve("feedback").resolve(s.student() + ".html"));
                         Path gs = outDir.resolve("gradescope").resolve(s.student());
@@ -101,7 +108,7 @@ public final class Grader {
                         Reports.gradescope(r, gs.resolve("results.json"));
                         System.out.printf("  %-24s %4d / %d  (%.0f s)%n", r.student(), r.score(), r.maxScore(), r.seconds());
                         return r;
-                    }));
+                    })));
                 }
                 for (Future<StudentResult> f : futures) {
                     try {

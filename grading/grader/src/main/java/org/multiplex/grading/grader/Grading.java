@@ -46,6 +46,16 @@ final class Grading {
 
     /** Grades one submission; never throws for what the submission does. */
     StudentResult grade(Submission submission, StringBuilder log) throws InterruptedException {
+        return grade(submission, log, List.of());
+    }
+
+    /**
+     * Grades one submission, its test JVMs kept to some cores; never throws for what the
+     * submission does.
+     *
+     * @param pin what goes before each test JVM's command (see {@link Places}); empty for none
+     */
+    StudentResult grade(Submission submission, StringBuilder log, List<String> pin) throws InterruptedException {
         long start = System.nanoTime();
         Path dir = scratch.resolve(submission.student());
         List<LessonResult> results = new ArrayList<>();
@@ -55,7 +65,7 @@ final class Grading {
             Path exercises = submission.exercises(dir.resolve("clone"));
             Workspace workspace = Workspace.create(course, exercises, dir.resolve("course"), lessons);
             for (String slug : lessons) {
-                results.add(gradeLesson(workspace, slug, log));
+                results.add(gradeLesson(workspace, slug, log, pin));
             }
         } catch (IOException e) {
             problem = e.getMessage();
@@ -69,7 +79,7 @@ final class Grading {
         return new StudentResult(submission.student(), results, problem, seconds(start));
     }
 
-    private LessonResult gradeLesson(Workspace workspace, String slug, StringBuilder log)
+    private LessonResult gradeLesson(Workspace workspace, String slug, StringBuilder log, List<String> pin)
             throws IOException, InterruptedException {
         long start = System.nanoTime();
         log.append("\n[grader] lesson ").append(slug).append('\n');
@@ -78,7 +88,7 @@ final class Grading {
             log.append(buildError).append('\n');
             return allFailed(slug, "the lesson does not compile:\n" + buildError, seconds(start));
         }
-        ChildJvm child = new ChildJvm(workspace.classPath(slug, libraries), workspace.dir(), limits);
+        ChildJvm child = new ChildJvm(workspace.classPath(slug, libraries), workspace.dir(), limits, pin);
         List<TestResult> results = child.run(tests(slug), log);
         boolean timedOut = results.stream().anyMatch(r -> r.message().startsWith("did not run: its test class's time")
                 || r.message().startsWith("killed:"));
