@@ -1,6 +1,7 @@
 package org.multiplex.measure;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A server the lab measures: a name for the tables, and the class whose {@code main} starts it
@@ -30,9 +31,14 @@ public record Contender(String name, String mainClass, String design) {
 
     /**
      * The servers the course's targets compare, with the bare loop beside them: the lab measures
-     * them once more at the targets' point, pipelined, and measures the bare loop there closed too.
+     * them side by side at the targets' point, closed and pipelined, instead of one by one.
      */
     public static final List<String> COMPARED = List.of("dispatcher", "continuation", "bare", "virtual", "netty");
+
+    /** Returns the lab's server of this name, the bare loop included, if there is one. */
+    static Optional<Contender> named(String name) {
+        return name.equals(BARE.name()) ? Optional.of(BARE) : ALL.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
 
     /**
      * Returns a server that is already running, started by hand: the lab measures its answers,

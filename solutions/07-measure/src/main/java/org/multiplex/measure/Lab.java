@@ -66,9 +66,9 @@ public final class Lab implements Callable<Integer> {
     int depth = 1;
 
     @Option(names = "--pipelined", paramLabel = "DEPTH",
-            description = "After the sweep, measure the servers the course's targets compare once more at 1,000"
-                    + " connections with this many requests outstanding, beside a bare continuation loop;"
-                    + " 0 for not at all (default: ${DEFAULT-VALUE}).")
+            description = "The servers the course's targets compare, and a bare continuation loop, are measured side by"
+                    + " side at 1,000 connections at --depth, and again with this many requests outstanding;"
+                    + " 0 for --depth only (default: ${DEFAULT-VALUE}).")
     int pipelined = 10;
 
     @Option(names = "--memory-connections", paramLabel = "N",
@@ -188,8 +188,7 @@ public final class Lab implements Callable<Integer> {
         List<Contender> compared = new ArrayList<>();
         for (String name : Contender.COMPARED) {
             if (only.isEmpty() || only.contains(name)) {
-                compared.add(name.equals(Contender.BARE.name()) ? Contender.BARE
-                        : Contender.ALL.stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow());
+                compared.add(Contender.named(name).orElseThrow());
             }
         }
         return compared.size() < 2 ? List.of() : compared;
@@ -247,7 +246,7 @@ public final class Lab implements Callable<Integer> {
         /** Rounds of a side-by-side comparison: each server is measured this many times. */
         static final int ROUNDS = 3;
         /** The measured interval of a round: three make twice a point of the sweep. */
-        static final Duration ROUND = Duration.ofSeconds(2);
+        private static final Duration ROUND = Duration.ofSeconds(2);
         /** Driven again before each round, after waiting idle while the others were measured. */
         private static final Duration REWARM = Duration.ofMillis(500);
         /** How long a batch of warm-up clients may wait for its answers. */
@@ -292,9 +291,20 @@ public final class Lab implements Callable<Integer> {
         }
 
         /** Returns the rounds of a side-by-side comparison of one server, first to last. */
-        List<Point> rounds(String server, int n, int depth) {
+        private List<Point> rounds(String server, int n, int depth) {
             return points.stream().filter(p -> p.server().equals(server) && p.connections() == n && p.depth() == depth
                     && p.round() > 0).toList();
+        }
+
+        /** Returns the measured interval of a round: {@link #ROUND}, or the sweep's own if that is shorter. */
+        Duration round() {
+            return ROUND.compareTo(measure) < 0 ? ROUND : measure;
+        }
+
+        /** Returns the measured rounds of a side-by-side comparison of one server, slowest first. */
+        List<Point> measuredRounds(String server, int n, int depth) {
+            return rounds(server, n, depth).stream().filter(Point::measured)
+                    .sorted(Comparator.comparingDouble(Point::throughput)).toList();
         }
 
         /**
@@ -302,10 +312,9 @@ public final class Lab implements Callable<Integer> {
          * number, the lower middle one), or a failed round if none was measured.
          */
         Optional<Point> median(String server, int n, int depth) {
-            List<Point> rounds = rounds(server, n, depth);
-            List<Point> measured = rounds.stream().filter(Point::measured)
-                    .sorted(Comparator.comparingDouble(Point::throughput)).toList();
-            return measured.isEmpty() ? rounds.stream().findFirst() : Optional.of(measured.get((measured.size() - 1) / 2));
+            List<Point> measured = measuredRounds(server, n, depth);
+            return measured.isEmpty() ? rounds(server, n, depth).stream().findFirst()
+                    : Optional.of(measured.get((measured.size() - 1) / 2));
         }
 
         /**
@@ -349,7 +358,7 @@ public final class Lab implements Callable<Integer> {
                             record(new Point(s.contender().name(), n, depth, 1, 0, null, String.valueOf(e.getMessage()), null));
                         }
                     }
-                    rounds(warm, n, depth);
+                    measureRounds(warm, n, depth);
                 }
             } finally {
                 for (Served s : served) {
@@ -364,13 +373,13 @@ public final class Lab implements Callable<Integer> {
         }
 
         /** Measures each server in turn, {@link #ROUNDS} times. */
-        private void rounds(List<Served> served, int n, int depth) {
+        private void measureRounds(List<Served> served, int n, int depth) {
             for (int round = 1; round <= ROUNDS; round++) {
                 for (Served s : served) {
                     try {
                         s.load().run(depth, REWARM, Duration.ZERO);
                         ServerProcess.Cpu before = s.server().cpu();
-                        LoadResult r = s.load().run(depth, Duration.ZERO, ROUND.compareTo(measure) < 0 ? ROUND : measure);
+                        LoadResult r = s.load().run(depth, Duration.ZERO, round());
                         record(new Point(s.contender().name(), n, depth, round, s.connected(), r, "",
                                 used(s.server(), before)));
                     } catch (IOException | RuntimeException e) {

@@ -2,6 +2,7 @@ package org.multiplex.measure;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,8 +136,9 @@ final class Report {
             "p99", "µs in the JVM", "µs in the kernel"};
 
     private String sideBySideTitle() {
-        return String.format("At %,d connections, side by side: the median of %d rounds of %d s (lowest to highest);"
-                + " the server's processor time per answer", TARGET_CONNECTIONS, Lab.Sweep.ROUNDS, Lab.Sweep.ROUND.toSeconds());
+        return String.format("At %,d connections, side by side: the median of %d rounds of %s s (lowest to highest);"
+                + " the server's processor time per answer", TARGET_CONNECTIONS, Lab.Sweep.ROUNDS,
+                BigDecimal.valueOf(sweep.round().toMillis(), 3).stripTrailingZeros().toPlainString());
     }
 
     /** The rows of the side-by-side table: each server at each depth it was compared at. */
@@ -148,10 +150,9 @@ final class Report {
                 if (median.isEmpty()) {
                     continue;
                 }
-                List<Double> measured = sweep.rounds(server, TARGET_CONNECTIONS, depth).stream()
-                        .filter(Point::measured).map(Point::throughput).sorted().toList();
-                String answers = median.get().cell() + (measured.size() < 2 ? ""
-                        : String.format(" (%,.0f to %,.0f)", measured.get(0), measured.get(measured.size() - 1)));
+                List<Point> measured = sweep.measuredRounds(server, TARGET_CONNECTIONS, depth);
+                String answers = median.get().cell() + (measured.size() < 2 ? "" : String.format(" (%,.0f to %,.0f)",
+                        measured.get(0).throughput(), measured.get(measured.size() - 1).throughput()));
                 double[] micros = median.get().microsPerAnswer();
                 rows.add(new String[] {server, depthName(depth), answers,
                         median.get().measured() ? median.get().latencyCell() : "",

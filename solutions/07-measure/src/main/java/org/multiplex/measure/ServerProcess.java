@@ -193,8 +193,7 @@ final class ServerProcess implements AutoCloseable {
      */
     Cpu cpu() {
         try {
-            String[] f = statFields(Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat")));
-            return new Cpu(ticksToNanos(f[11]), ticksToNanos(f[12]));
+            return cpu(Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat")));
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -231,7 +230,7 @@ final class ServerProcess implements AutoCloseable {
                 // HotSpot names them "C1 CompilerThread0", "C2 CompilerThread1"...; the kernel keeps 15 characters.
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                 if (name.matches("C[12] CompilerThre.*")) {
-                    total += cpuNanos(stat);
+                    total += cpu(stat).total();
                 }
             }
             return total;
@@ -241,14 +240,10 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** The user and system time in a line of /proc's stat, of a process or of one thread. */
-    private static long cpuNanos(String stat) {
-        String[] f = statFields(stat);
-        return ticksToNanos(f[11]) + ticksToNanos(f[12]);
-    }
-
-    /** The fields of a line of /proc's stat after the command name: utime and stime are the 12th and 13th. */
-    private static String[] statFields(String stat) {
-        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    private static Cpu cpu(String stat) {
+        // Fields after the command name, which is in parentheses: utime and stime are the 12th and 13th.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new Cpu(ticksToNanos(f[11]), ticksToNanos(f[12]));
     }
 
     private static long ticksToNanos(String ticks) {

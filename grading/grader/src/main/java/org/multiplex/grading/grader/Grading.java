@@ -44,11 +44,6 @@ final class Grading {
         return catalogue.get(slug);
     }
 
-    /** Grades one submission; never throws for what the submission does. */
-    StudentResult grade(Submission submission, StringBuilder log) throws InterruptedException {
-        return grade(submission, log, List.of());
-    }
-
     /**
      * Grades one submission, its test JVMs kept to some cores; never throws for what the
      * submission does.
