@@ -9,7 +9,10 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
@@ -31,6 +34,18 @@ public final class GradeRunner {
     private GradeRunner() {
     }
 
+    /** Prints each failure's stack trace to the standard error, which the caller keeps in a log. */
+    private static final class FailureLog implements TestExecutionListener {
+        @Override
+        public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+            result.getThrowable().ifPresent(t -> {
+                System.err.println("\n" + result.getStatus() + ": " + id.getLegacyReportingName() + " ("
+                        + id.getSource().map(Object::toString).orElse("") + ")");
+                t.printStackTrace();
+            });
+        }
+    }
+
     /**
      * Discovers and runs the tests.
      *
@@ -46,7 +61,7 @@ public final class GradeRunner {
                 .selectors(selectClasspathRoots(roots));
         Arrays.stream(args).filter(a -> !Files.isDirectory(Path.of(a))).forEach(c -> request.selectors(selectClass(c)));
         Launcher launcher = LauncherFactory.create();
-        launcher.execute(request.build());
+        launcher.execute(request.build(), new FailureLog());
         // Lingering non-daemon threads of a broken submission must not keep the JVM alive.
         System.exit(0);
     }

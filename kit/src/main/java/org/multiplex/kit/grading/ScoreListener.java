@@ -37,6 +37,10 @@ public final class ScoreListener implements TestExecutionListener {
 
     private static final int MAX_MESSAGE = 600;
 
+    /** Lines of a stack trace that AssertJ puts into some messages: noise in a score table. */
+    private static final java.util.regex.Pattern STACK_LINE = java.util.regex.Pattern.compile(
+            "(?m)^\\s*(at [\\w$.<>/]+\\(.*\\)|\\.\\.\\.\\(\\d+ remaining lines not displayed.*\\))\\s*$\\n?");
+
     private final Map<String, Item> items = new LinkedHashMap<>();
     private final Map<String, Long> started = new LinkedHashMap<>();
     private TestPlan plan;
@@ -124,9 +128,14 @@ public final class ScoreListener implements TestExecutionListener {
 
     /**
      * Describes a failure for the student: the stub they still have to fill in, if the test ran
-     * into one, and then what the test saw.
+     * into one, and then what the test saw; without stack trace lines, and cut to a length the
+     * score table shows whole. The grader's child JVM describes failures with it too.
+     *
+     * @param result the test's result
+     * @param todos  the stubs the code reached during the test, on any thread
+     * @return the message
      */
-    static String describe(TestExecutionResult result, List<Todo> todos) {
+    public static String describe(TestExecutionResult result, List<Todo> todos) {
         Throwable thrown = result.getThrowable().orElse(null);
         for (Throwable t = thrown; t != null; t = t.getCause()) {
             if (t instanceof Todo todo) {
@@ -144,6 +153,7 @@ public final class ScoreListener implements TestExecutionListener {
             // (a closed socket) says nothing more than the stub's own message.
             text = todos.get(0).getMessage();
         }
+        text = STACK_LINE.matcher(text).replaceAll("").strip();
         return text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE) + " ...";
     }
 

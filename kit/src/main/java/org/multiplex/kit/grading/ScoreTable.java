@@ -10,38 +10,37 @@ import java.util.List;
 /**
  * Prints the score table of a graded run: lesson, task, result with the reason, points, total.
  *
- * <p>Run after the tests, by the build, with the results file as argument. Short of full marks,
- * it leaves a file {@code not-full-marks} beside the results, which the build then fails on.
+ * <p>{@link GradedRun} prints it after the tests, with a last line that says whether it is full
+ * marks.
  */
 public final class ScoreTable {
 
-    private static final int NAME_WIDTH = 66;
+    /** Names longer than this are cut; the table stays under 120 columns. */
+    private static final int MAX_NAME_WIDTH = 96;
 
     private ScoreTable() {
     }
 
     /**
-     * Prints the table of a results file.
+     * Prints the table of a results file, then one line: full marks, or not yet.
      *
-     * @param args the results file
-     * @throws IOException if the file cannot be read, or the marker written
+     * @param  file the results file
+     * @param  log  where the tests' output and stack traces are, as the student would type it
+     * @return whether it is full marks
+     * @throws IOException if the file cannot be read
      */
-    public static void main(String[] args) throws IOException {
-        Path file = Path.of(args[0]);
-        Path marker = file.resolveSibling("not-full-marks");
-        Files.deleteIfExists(marker);
+    static boolean print(Path file, String log) throws IOException {
         if (!Files.exists(file)) {
-            System.out.println("No graded results at " + file + ": the tests did not run (see the build output above).");
-            Files.createDirectories(marker.getParent());
-            Files.writeString(marker, "no results\n");
-            return;
+            System.out.println("No graded results: the tests did not run. What the test JVM printed is in " + log + ".");
+            return false;
         }
         Results results = Results.read(file);
         print(results, System.out);
-        if (!results.fullMarks()) {
-            Files.createDirectories(marker.getParent());
-            Files.writeString(marker, results.score() + "/" + results.maxScore() + "\n");
-        }
+        System.out.println(results.fullMarks() ? "Full marks."
+                : "Not yet full marks: read the first failure above, fix it, run again (output and stack traces: "
+                  + log + ").");
+        System.out.println();
+        return results.fullMarks();
     }
 
     /**
@@ -52,15 +51,17 @@ public final class ScoreTable {
      */
     public static void print(Results results, PrintStream out) {
         String lessons = String.join(", ", results.items().stream().map(Item::lesson).distinct().toList());
-        String rule = "-".repeat(NAME_WIDTH + 26);
+        int width = Math.max(40, Math.min(MAX_NAME_WIDTH,
+                results.items().stream().mapToInt(i -> i.name().length()).max().orElse(0)));
+        String rule = "-".repeat(width + 20);
         out.println();
         out.printf("Lesson %s, graded against %s%n", lessons, results.tree().isEmpty() ? "?" : results.tree());
         out.println(rule);
-        out.printf("%-5s %-" + NAME_WIDTH + "s %-6s %s%n", "task", "test", "result", "points");
+        out.printf("%-5s %-" + width + "s %-6s %s%n", "task", "test", "result", "points");
         out.println(rule);
         List<Item> byTask = results.items().stream().sorted(Comparator.comparing(Item::task, ScoreTable::compareTasks)).toList();
         for (Item item : byTask) {
-            out.printf("%-5s %-" + NAME_WIDTH + "s %-6s %2d/%-2d%n", item.task(), fit(item.name()),
+            out.printf("%-5s %-" + width + "s %-6s %2d/%-2d%n", item.task(), fit(item.name(), width),
                     label(item.outcome()), item.earned(), item.points());
             if (!item.outcome().earns()) {
                 for (String line : item.message().split("\n")) {
@@ -70,10 +71,8 @@ public final class ScoreTable {
         }
         out.println(rule);
         long passed = results.items().stream().filter(i -> i.outcome().earns()).count();
-        out.printf("%-5s %-" + NAME_WIDTH + "s %-6s %2d/%-2d%n", "total",
+        out.printf("%-5s %-" + width + "s %-6s %2d/%-2d%n", "total",
                 passed + " of " + results.items().size() + " tests passed", "", results.score(), results.maxScore());
-        out.println(results.fullMarks() ? "Full marks." : "Not yet full marks: read the first failure above, fix it, run again.");
-        out.println();
     }
 
     /** Orders task numbers as numbers: 1.2 before 1.10. */
@@ -99,7 +98,7 @@ public final class ScoreTable {
         };
     }
 
-    private static String fit(String name) {
-        return name.length() <= NAME_WIDTH ? name : name.substring(0, NAME_WIDTH - 3) + "...";
+    private static String fit(String name, int width) {
+        return name.length() <= width ? name : name.substring(0, width - 3) + "...";
     }
 }

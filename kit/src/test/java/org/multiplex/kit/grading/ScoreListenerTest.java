@@ -6,6 +6,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +70,33 @@ class ScoreListenerTest {
         assertThat(items.get("exits_the_jvm").outcome()).isEqualTo(Outcome.NOT_FINISHED);
         assertThat(items.get("never_runs").outcome()).isEqualTo(Outcome.NOT_FINISHED);
         assertThat(Results.read(file).score()).isEqualTo(1);
+    }
+
+    @Test
+    void a_graded_run_prints_the_table_and_one_line_and_fails_only_when_full_marks_are_required(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("grades/results.json");
+        for (boolean required : new boolean[] {false, true}) {
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "-Dcourse.root=" + dir,
+                    GradedRun.class.getName(), file.toString(), HarnessFixtures.Exits.class.getName()));
+            if (required) {
+                command.add("--require-full-marks");
+            }
+            Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String screen = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(run.exitValue()).as("exit status, full marks %s", required ? "required" : "not required")
+                    .isEqualTo(required ? 1 : 0);
+            assertThat(screen).as("what the run printed").contains("passes", "CRASH", "1/")
+                    .contains("Not yet full marks: read the first failure above, fix it, run again (output and stack"
+                              + " traces: grades/tests.log).")
+                    .doesNotContain("Exception", "[ERROR]");
+            assertThat(Files.readString(dir.resolve("grades/tests.log"))).as("the tests' log")
+                    .contains("the fixture prints this before it exits");
+        }
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.multiplex.kit.Todo;
+import org.multiplex.kit.grading.ScoreListener;
 
 /**
  * Runs in the child JVM: runs the given graded tests and reports each start and finish, one line
@@ -26,8 +27,6 @@ import org.multiplex.kit.Todo;
  * <p>Arguments: the grader's port, then the tests as {@code class#method}.
  */
 public final class ChildMain {
-
-    private static final int MAX_MESSAGE = 600;
 
     private ChildMain() {
     }
@@ -69,6 +68,7 @@ public final class ChildMain {
         public void executionStarted(TestIdentifier id) {
             String key = key(id);
             if (key != null) {
+                Todo.drain();
                 started.put(key, System.nanoTime());
                 send("STARTED " + key);
             }
@@ -110,22 +110,8 @@ public final class ChildMain {
         }
 
         private static String describe(TestExecutionResult result) {
-            Throwable thrown = result.getThrowable().orElse(null);
-            if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
-                return "aborted";
-            }
-            for (Throwable t = thrown; t != null; t = t.getCause()) {
-                if (t instanceof Todo todo) {
-                    return todo.getMessage();
-                }
-            }
-            if (thrown == null) {
-                return "failed";
-            }
-            String message = thrown.getMessage() == null ? "" : thrown.getMessage().strip();
-            String text = thrown instanceof AssertionError && !message.isEmpty()
-                    ? message : thrown.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
-            return text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE) + " ...";
+            return result.getStatus() == TestExecutionResult.Status.ABORTED ? "aborted"
+                    : ScoreListener.describe(result, Todo.drain());
         }
     }
 }
