@@ -1,7 +1,6 @@
 package org.multiplex.kit.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,12 +47,16 @@ public final class ChatServerChecks {
         {
             InetSocketAddress address = server.address();
             try (Chatter ann = new Chatter(address)) {
-                assertThat(ann.line()).isEqualTo("Welcome to the chat server, " + ann.name());
+                assertThat(ann.line("ann's welcome")).as("what a newcomer (ann) reads first")
+                        .isEqualTo("Welcome to the chat server, " + ann.name());
                 try (Chatter bob = new Chatter(address)) {
-                    assertThat(bob.line()).isEqualTo("Welcome to the chat server, " + bob.name());
-                    assertThat(ann.line()).as("what ann reads when bob arrives").isEqualTo("* " + bob.name() + " joined");
+                    assertThat(bob.line("bob's welcome")).as("what a newcomer (bob) reads first")
+                            .isEqualTo("Welcome to the chat server, " + bob.name());
+                    assertThat(ann.line("the notice that bob joined")).as("what ann reads when bob arrives")
+                            .isEqualTo("* " + bob.name() + " joined");
                 }
-                assertThat(ann.line()).as("what ann reads when bob leaves").isEqualTo("* " + bobName(ann) + " left");
+                assertThat(ann.line("the notice that bob left (he closed his connection): is a chatter who leaves"
+                        + " announced?")).as("what ann reads when bob leaves").isEqualTo("* " + bobName(ann) + " left");
             }
         }
     }
@@ -69,13 +72,14 @@ public final class ChatServerChecks {
             try {
                 for (int i = 0; i < senders + listeners; i++) {
                     Chatter c = new Chatter(address);
-                    c.line(); // welcome
+                    c.line("a welcome");
                     all.add(c);
                 }
                 // Wait until everyone has heard of everyone who came after them.
                 for (int i = 0; i < all.size(); i++) {
                     for (int j = i + 1; j < all.size(); j++) {
-                        assertThat(all.get(i).line()).endsWith(" joined");
+                        assertThat(all.get(i).line("the notices of the chatters who joined after it"))
+                                .as("what a chatter reads when others join").endsWith(" joined");
                     }
                 }
                 for (int n = 0; n < lines; n++) {
@@ -90,7 +94,7 @@ public final class ChatServerChecks {
                     Map<String, List<String>> bySender = new HashMap<>();
                     int done = 0;
                     while (done < senders) {
-                        String line = listener.line();
+                        String line = listener.line("the 25 lines of each of 4 senders");
                         int colon = line.indexOf(": ");
                         assertThat(colon).as("a chat line reads 'name: text', got %s", line).isPositive();
                         String text = line.substring(colon + 2);
@@ -100,7 +104,7 @@ public final class ChatServerChecks {
                             bySender.computeIfAbsent(line.substring(0, colon), k -> new ArrayList<>()).add(text);
                         }
                     }
-                    assertThat(bySender).as("senders heard by a listener").hasSize(senders);
+                    assertThat(bySender.keySet()).as("senders a listener heard (4 sent)").hasSize(senders);
                     List<String> expected = new ArrayList<>();
                     for (int n = 0; n < lines; n++) {
                         expected.add("message " + n);
@@ -111,7 +115,8 @@ public final class ChatServerChecks {
                 for (Chatter sender : all.subList(0, senders)) {
                     // A sender hears the other senders, never itself.
                     for (int k = 0; k < (senders - 1) * (lines + 1); k++) {
-                        assertThat(sender.line()).doesNotStartWith(sender.name() + ":");
+                        assertThat(sender.line("the other senders' lines")).as("a sender read its own line back:"
+                                + " does broadcast skip the chatter it comes from?").doesNotStartWith(sender.name() + ":");
                     }
                 }
             } finally {
@@ -127,16 +132,19 @@ public final class ChatServerChecks {
         {
             InetSocketAddress address = server.address();
             try (Chatter ann = new Chatter(address)) {
-                ann.line();
+                ann.line("ann's welcome");
                 Chatter rude = new Chatter(address);
-                rude.line();
-                assertThat(ann.line()).endsWith(" joined");
+                rude.line("a welcome");
+                assertThat(ann.line("the notice that a chatter joined")).endsWith(" joined");
                 rude.reset();
-                assertThat(ann.line()).as("what ann reads after a chatter's reset").isEqualTo("* " + rude.name() + " left");
+                assertThat(ann.line("the notice that a chatter who reset its connection left"))
+                        .as("what ann reads after a chatter's reset").isEqualTo("* " + rude.name() + " left");
                 ann.say("anyone there?");
-                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.chatters().getAsLong())
-                        .as("chatters connected after the reset").isEqualTo(1));
-                assertThat(server.stats().failedCount() + server.stats().closedCount()).isPositive();
+                eventually(() -> assertThat(server.chatters().getAsLong())
+                        .as("chatters the server still counts 2 s after one of two reset: is a chatter that"
+                                + " resets dropped?").isEqualTo(1));
+                assertThat(server.stats().failedCount() + server.stats().closedCount())
+                        .as("connections the server counted as failed or closed after a reset").isPositive();
             }
         }
     }
@@ -151,17 +159,17 @@ public final class ChatServerChecks {
                 List<Chatter> crowd = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {
                     Chatter c = new Chatter(address);
-                    c.line();
+                    c.line("a welcome");
                     crowd.add(c);
                 }
                 for (Chatter c : crowd) {
                     c.reset();
                 }
-                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.chatters().getAsLong())
-                        .as("chatters connected after a crowd reset at once").isZero());
+                eventually(() -> assertThat(server.chatters().getAsLong())
+                        .as("chatters the server still counts 2 s after a crowd of 10 reset at once").isZero());
             }
             try (Chatter survivor = new Chatter(address)) {
-                assertThat(survivor.line()).as("a newcomer's welcome after 50 resets")
+                assertThat(survivor.line("a newcomer's welcome after 50 resets")).as("a newcomer's welcome after 50 resets")
                         .isEqualTo("Welcome to the chat server, " + survivor.name());
             }
         }
@@ -172,13 +180,16 @@ public final class ChatServerChecks {
         {
             InetSocketAddress address = server.address();
             try (Chatter ann = new Chatter(address); Chatter bob = new Chatter(address)) {
-                ann.line();
-                bob.line();
-                ann.line();
+                ann.line("ann's welcome");
+                bob.line("bob's welcome");
+                ann.line("the notice that bob joined");
                 bob.sendRaw("hel");
                 bob.sendRaw("lo\r\nsecond\nthi");
                 bob.sendRaw("rd\n");
-                assertThat(List.of(ann.line(), ann.line(), ann.line())).containsExactly(
+                String lines = "bob's 3 lines, sent as 'hel', 'lo\\r\\nsecond\\nthi', 'rd\\n'";
+                assertThat(List.of(ann.line(lines), ann.line(lines), ann.line(lines))).as("what ann read of %s: is"
+                        + " every line kept whole across reads, and every line of one read handed out, without"
+                        + " its line end?", lines).containsExactly(
                         bob.name() + ": hello", bob.name() + ": second", bob.name() + ": third");
             }
         }
@@ -189,20 +200,39 @@ public final class ChatServerChecks {
         {
             InetSocketAddress address = server.address();
             try (Chatter ann = new Chatter(address); Chatter bob = new Chatter(address)) {
-                ann.line();
-                bob.line();
-                ann.line();
+                ann.line("ann's welcome");
+                bob.line("bob's welcome");
+                ann.line("the notice that bob joined");
                 bob.sendRaw("y".repeat(server.maxLine() + 1) + "\n");
-                assertThat(bob.line()).as("what the sender of an oversized line reads").startsWith("Error: ");
-                assertThat(bob.closed()).as("the oversized line's sender was disconnected").isTrue();
-                assertThat(ann.line()).isEqualTo("* " + bob.name() + " left");
+                String oversized = "a line of " + (server.maxLine() + 1) + " bytes";
+                assertThat(bob.line("an error line after sending " + oversized))
+                        .as("what the sender of %s reads", oversized).startsWith("Error: ");
+                assertThat(bob.closed()).as("the sender of %s was disconnected", oversized).isTrue();
+                assertThat(ann.line("the notice that the sender of " + oversized + " left"))
+                        .as("what ann reads after bob sent %s", oversized).isEqualTo("* " + bob.name() + " left");
                 try (Chatter cat = new Chatter(address)) {
-                    cat.line();
-                    assertThat(ann.line()).endsWith(" joined");
+                    cat.line("cat's welcome");
+                    assertThat(ann.line("the notice that cat joined")).endsWith(" joined");
                     cat.say("still here");
-                    assertThat(ann.line()).isEqualTo(cat.name() + ": still here");
+                    assertThat(ann.line("cat's line")).isEqualTo(cat.name() + ": still here");
                 }
             }
+        }
+    }
+
+    /** Retries an assertion until it holds, for {@link #WAIT} at most; then fails with its own message. */
+    private static void eventually(Runnable assertion) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                assertion.run();
+                return;
+            } catch (AssertionError notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+            }
+            Thread.sleep(10); // polling the server's counts, not waiting for an event
         }
     }
 
@@ -210,8 +240,13 @@ public final class ChatServerChecks {
         return ann.lastOther;
     }
 
+    /** How long a check waits for what a correct server does within milliseconds. */
+    private static final Duration WAIT = Duration.ofSeconds(2);
+
     /** A chat client that reads lines with a time limit. */
     public static final class Chatter implements AutoCloseable {
+        /** How long one read waits for a line that a correct server sends within milliseconds. */
+        public static final Duration TIMEOUT = Duration.ofSeconds(2);
         private final Socket socket = new Socket();
         private final BufferedReader in;
         private final OutputStream out;
@@ -222,7 +257,7 @@ public final class ChatServerChecks {
             Todo.closeWhenReached(socket);
             socket.connect(address);
             name = socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort();
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout((int) Chatter.TIMEOUT.toMillis());
             in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             out = socket.getOutputStream();
         }
@@ -233,8 +268,28 @@ public final class ChatServerChecks {
         }
 
         public String line() throws IOException {
-            String line = in.readLine();
-            assertThat(line).as("a line from the server (null: it closed the connection)").isNotNull();
+            return line("a line from the server");
+        }
+
+        /**
+         * Reads one line, or fails saying what did not arrive.
+         *
+         * @param  expecting what the line should be, for the failure message
+         * @return the line, without its line end
+         */
+        public String line(String expecting) throws IOException {
+            String line;
+            try {
+                line = in.readLine();
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError(name + " waited " + TIMEOUT.toSeconds() + " s for " + expecting
+                        + "; nothing came");
+            }
+            assertThat(line).as("%s: the server closed %s's connection instead", expecting, name).isNotNull();
+            if (line.equals("* " + name + " joined") || line.startsWith(name + ": ")) {
+                throw new AssertionError(name + " read its own line back, '" + line + "', waiting for " + expecting
+                        + ": does broadcast skip the chatter it comes from?");
+            }
             if (line.startsWith("* ") && line.endsWith(" joined")) {
                 lastOther = line.substring(2, line.length() - " joined".length());
             }
@@ -253,6 +308,8 @@ public final class ChatServerChecks {
         public boolean closed() throws IOException {
             try {
                 return in.readLine() == null;
+            } catch (java.net.SocketTimeoutException e) {
+                return false;
             } catch (java.net.SocketException reset) {
                 return true;
             }

@@ -20,7 +20,9 @@ class HiddenRequestBufferTest {
         for (byte b : "Now is better than?Never is often better than?".getBytes(US_ASCII)) {
             buffer.take(ByteBuffer.wrap(new byte[] {b}), r -> requests.add(new String(r, US_ASCII)));
         }
-        assertThat(requests).containsExactly("Now is better than?", "Never is often better than?");
-        assertThat(buffer.inTheMiddleOfARequest()).isFalse();
+        assertThat(requests).as("requests handed out from two requests fed one byte per take(): does take() keep"
+                + " the unfinished request in pending between calls?")
+                .containsExactly("Now is better than?", "Never is often better than?");
+        assertThat(buffer.inTheMiddleOfARequest()).as("in the middle of a request after two whole ones").isFalse();
     }
 }
