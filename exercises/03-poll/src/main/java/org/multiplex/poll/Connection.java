@@ -80,8 +80,8 @@ final class Connection {
      * long as {@code out} has room for one more answer.
      */
     private void answerWhatFits() throws ProtocolException {
-        // TODO(3.1): answer each complete request in `in`, in order, while `out` has room for the longest answer; keep the rest of `in`
-        throw new org.multiplex.kit.Todo("3.1", "answer each complete request in `in`, in order, while `out` has room for the longest answer; keep the rest of `in`");
+        // TODO(3.1): answer each complete request in `in`, in order, while `out` has room for the longest answer, counting each in `answered`; keep the rest of `in`
+        throw new org.multiplex.kit.Todo("3.1", "answer each complete request in `in`, in order, while `out` has room for the longest answer, counting each in `answered`; keep the rest of `in`");
     }
 
     /**

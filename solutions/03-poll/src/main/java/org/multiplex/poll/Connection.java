@@ -87,7 +87,7 @@ final class Connection {
      * long as {@code out} has room for one more answer.
      */
     private void answerWhatFits() throws ProtocolException {
-        // BEGIN SOLUTION 3.1: answer each complete request in `in`, in order, while `out` has room for the longest answer; keep the rest of `in`
+        // BEGIN SOLUTION 3.1: answer each complete request in `in`, in order, while `out` has room for the longest answer, counting each in `answered`; keep the rest of `in`
         // tag::answer-what-fits[]
         in.flip();
         int start = in.position();
