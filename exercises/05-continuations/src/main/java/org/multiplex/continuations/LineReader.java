@@ -31,8 +31,8 @@ final class LineReader {
      */
     // tag::read-line[]
     String readLine() throws IOException {
-        // TODO(5.7): return the first line in the buffer if there is one; otherwise read more (null at the end of the stream) and look again; refuse a full buffer with no line end
-        throw new org.multiplex.kit.Todo("5.7", "return the first line in the buffer if there is one; otherwise read more (null at the end of the stream) and look again; refuse a full buffer with no line end");
+        // TODO(5.7): return the first line in the buffer if there is one; otherwise read more (null at the end of the stream) and look again; refuse a line longer than maxLength, even with its end in the buffer, and a full buffer with no line end
+        throw new org.multiplex.kit.Todo("5.7", "return the first line in the buffer if there is one; otherwise read more (null at the end of the stream) and look again; refuse a line longer than maxLength, even with its end in the buffer, and a full buffer with no line end");
     }
     // end::read-line[]
 

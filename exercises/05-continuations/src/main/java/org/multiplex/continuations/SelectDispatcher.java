@@ -223,8 +223,8 @@ public final class SelectDispatcher implements Io, AutoCloseable {
     // tag::pass[]
     /** One pass of the loop: run every ready fiber, then wait for channels and deadlines. */
     private void pass() throws IOException {
-        // TODO(5.1): run the ready fibers; select until the earliest deadline (or not at all if fibers are ready); resume fibers whose channel is ready or whose deadline passed; then let the yielded run again
-        throw new org.multiplex.kit.Todo("5.1", "run the ready fibers; select until the earliest deadline (or not at all if fibers are ready); resume fibers whose channel is ready or whose deadline passed; then let the yielded run again");
+        // TODO(5.1): run the inbox (drainInbox()) and the ready fibers; return if stopping or no fiber is left; select until the earliest deadline (or not at all if fibers are ready); resume fibers whose channel is ready or whose deadline passed; then let the yielded run again
+        throw new org.multiplex.kit.Todo("5.1", "run the inbox (drainInbox()) and the ready fibers; return if stopping or no fiber is left; select until the earliest deadline (or not at all if fibers are ready); resume fibers whose channel is ready or whose deadline passed; then let the yielded run again");
     }
     // end::pass[]
 

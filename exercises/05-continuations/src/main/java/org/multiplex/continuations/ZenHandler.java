@@ -61,8 +61,8 @@ final class ZenHandler extends BaseRequestHandler {
      * called anew for every read, so it runs compiled as soon as the JIT has compiled it.
      */
     private void answerWhatArrived() throws IOException {
-        // TODO(5.6): answer every complete request into a new `out` buffer, writing it whenever it cannot take the longest answer; keep the unfinished rest at the front of `in`; write what is left
-        throw new org.multiplex.kit.Todo("5.6", "answer every complete request into a new `out` buffer, writing it whenever it cannot take the longest answer; keep the unfinished rest at the front of `in`; write what is left");
+        // TODO(5.6): answer every complete request (count each with stats.answered()) into a new `out` buffer, writing it whenever it cannot take the longest answer; keep the unfinished rest at the front of `in`; write what is left
+        throw new org.multiplex.kit.Todo("5.6", "answer every complete request (count each with stats.answered()) into a new `out` buffer, writing it whenever it cannot take the longest answer; keep the unfinished rest at the front of `in`; write what is left");
     }
     // end::zen-handle[]
 

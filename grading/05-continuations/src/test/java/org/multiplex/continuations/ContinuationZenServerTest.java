@@ -34,6 +34,20 @@ import org.multiplex.kit.zen.ZenClient;
 class ContinuationZenServerTest {
 
     private static final InetSocketAddress ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    /** How long a client waits for an answer a correct server sends within milliseconds. */
+    private static final Duration PATIENCE = Duration.ofSeconds(4);
+
+    /**
+     * Runs a check against a server just started, as {@link #check(Check)} does; a failure's
+     * message starts with the likely cause, in the lesson's words.
+     */
+    private static void check(String hint, Check check) throws Exception {
+        try {
+            check(check);
+        } catch (AssertionError | IOException | ConditionTimeoutException e) {
+            throw new AssertionError(hint + " " + e.getMessage(), e);
+        }
+    }
 
     /** Runs a check against a server just started, then checks that one thread did all its work. */
     private static void check(Check check) throws Exception {
@@ -52,40 +66,50 @@ class ContinuationZenServerTest {
     @Graded(task = "5.6", points = 3)
     @Timeout(60)
     void a_client_that_pipelines_100000_requests_before_reading_gets_every_answer_in_order() throws Exception {
-        check(ZenServerChecks::answersAPipelinedFlood);
+        check("[100,000 requests in one stream, many in each read: does answerWhatArrived write `out` whenever it has"
+                + " less room than the longest answer, and keep the unfinished rest of `in`?]",
+                ZenServerChecks::answersAPipelinedFlood);
     }
 
     @Graded(task = "5.6", points = 3)
     @Timeout(60)
     void stops_reading_from_a_client_that_does_not_read_its_answers() throws Exception {
-        check(ZenServerChecks::stopsReadingAClientThatDoesNotRead);
+        check("[a client that sends and never reads: the handler's write parks, and it must not read meanwhile]",
+                ZenServerChecks::stopsReadingAClientThatDoesNotRead);
     }
 
     @Graded(task = "5.6", points = 3)
     void a_client_with_a_tiny_receive_buffer_that_reads_slowly_gets_every_byte() throws Exception {
-        check(ZenServerChecks::servesASlowReaderWithATinyBuffer);
+        check("[a slow reader with a tiny buffer: every answer must arrive, in order, however the writes are cut]",
+                ZenServerChecks::servesASlowReaderWithATinyBuffer);
     }
 
-    @Graded(task = "5.6", points = 2)
+    @Graded(task = "5.6", points = 1)
     void answers_a_client_that_half_closes_after_pipelining_then_closes() throws Exception {
-        check(ZenServerChecks::answersAHalfCloseThenCloses);
+        check("[a client that half-closes after pipelining: answer everything that arrived, then close]",
+                ZenServerChecks::answersAHalfCloseThenCloses);
     }
 
     @Graded(task = "5.6", points = 2)
     void uses_no_cpu_while_idle_nor_while_a_client_does_not_read_its_answers() throws Exception {
-        check(ZenServerChecks::usesNoCpuWhileIdleNorWhileAClientDoesNotRead);
+        check("[an idle server and one whose writer waits for a client that does not read must use no CPU: do"
+                + " read and write park, and does ready() drop interest that no fiber waits for?]",
+                ZenServerChecks::usesNoCpuWhileIdleNorWhileAClientDoesNotRead);
     }
 
     @Graded(task = "5.6", points = 1)
     void closes_only_the_client_whose_request_is_too_long_and_counts_one_that_left_mid_request() throws Exception {
-        check(ZenServerChecks::closesOnlyAnOversizedRequestAndCountsALeaver);
+        check("[a full `in` with no '?' must end its client with a ProtocolException, and a client that leaves with"
+                + " part of a request must be counted (stats.leftMidRequest())]",
+                ZenServerChecks::closesOnlyAnOversizedRequestAndCountsALeaver);
     }
 
     @Graded(task = "5.6", points = 2)
     void a_client_that_resets_in_the_middle_of_a_response_costs_nobody_else_anything() throws Exception {
         // The server's fiber for the rude client parks in write, with answers still to send, when
         // the client resets.
-        check(ZenServerChecks::shrugsOffAResetMidResponse);
+        check("[a client that resets while its fiber waits in write must cost only its own connection]",
+                ZenServerChecks::shrugsOffAResetMidResponse);
     }
 
     @Graded(task = "5.6", points = 2)
@@ -109,10 +133,66 @@ class ContinuationZenServerTest {
         }
     }
 
+    @Graded(task = "5.6", points = 1)
+    void answers_a_request_split_across_reads_and_several_sent_in_one_write() throws Exception {
+        try (ContinuationZenServer server = new ContinuationZenServer(ANY_PORT)) {
+            InetSocketAddress address = server.start();
+            try (ZenClient splitter = ZenClient.connect(address, PATIENCE); ZenClient other = ZenClient.connect(address, PATIENCE)) {
+                splitter.send("Beautiful is ");
+                // Another client's answer: the server has had its chance to read the first part alone.
+                ask(other, "Simple is better than?", "a request of another client");
+                splitter.send("better than?Explicit is better than?Simple is");
+                String rest = "does answerWhatArrived keep the unfinished rest at the front of `in` (compact, not clear)"
+                        + " for the next read?";
+                assertThat(answer(splitter, "the first part of a request, then its end with a second request and"
+                        + " the start of a third, in one write")).as("the answer to \"Beautiful is \" + \"better than?\","
+                        + " sent in two writes: %s", rest).isEqualTo("Ugly.");
+                assertThat(answer(splitter, "a second request sent in the same write as the end of the first"))
+                        .as("the answer to the second of several requests in one read: does answerWhatArrived answer"
+                                + " every '?' of a read?").isEqualTo("Implicit.");
+                splitter.send(" better than?");
+                assertThat(answer(splitter, "the end of a request whose start came with two others"))
+                        .as("the answer to \"Simple is\" + \" better than?\", the start sent after two other"
+                                + " requests: %s", rest).isEqualTo("Complex.");
+            }
+            assertThat(server.stats().answeredCount()).as("answers the server counted (stats.answered(), once per"
+                    + " answer) of the 4 it sent").isEqualTo(4);
+        }
+    }
+
+    /** Reads one answer within {@link #PATIENCE}, or fails saying what it was the answer to. */
+    private static String answer(ZenClient client, String what) throws IOException {
+        try {
+            return client.readAnswer();
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError("no answer within " + PATIENCE.toSeconds() + " s to " + what + ": does"
+                    + " answerWhatArrived answer every '?' of a read, and keep the unfinished rest at the front of"
+                    + " in (compact, not clear) for the next read?");
+        }
+    }
+
+    private static void ask(ZenClient client, String request, String what) throws IOException {
+        client.send(request);
+        assertThat(answer(client, what)).as("the answer to %s", request).isEqualTo(Zen.answer(request));
+    }
+
     @Graded(task = "5.5", points = 3)
     void answers_every_complete_request_of_clients_that_attack_at_once_beside_100_idle_ones() throws Exception {
         try (ContinuationZenServer server = new ContinuationZenServer(ANY_PORT)) {
-            ZenServerChecks.answersEveryCompleteRequestOfClientsThatAttackAtOnce(server.start());
+            InetSocketAddress address = server.start();
+            try (ZenClient silent = ZenClient.connect(address, PATIENCE); ZenClient asker = ZenClient.connect(address, PATIENCE)) {
+                asker.send("Simple is better than?");
+                try {
+                    assertThat(asker.readAnswer()).as("the answer to a second client").isEqualTo("Complex.");
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new AssertionError("a client connected after a silent one got no answer within "
+                            + PATIENCE.toSeconds() + " s: does the accept loop start a fiber per client"
+                            + " (dispatcher.start) and accept again at once, rather than serve the client itself?");
+                }
+                assertThat(server.stats().acceptedCount()).as("connections the server counted as accepted, of the 2"
+                        + " made and answered: does the accept loop count each client (stats.accepted())?").isEqualTo(2);
+            }
+            ZenServerChecks.answersEveryCompleteRequestOfClientsThatAttackAtOnce(address);
             assertThat(server.stats().threads()).as("threads that did the server's work").hasSize(1);
         }
     }
@@ -124,13 +204,14 @@ class ContinuationZenServerTest {
             List<ZenClient> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < 200; i++) {
-                    ZenClient client = ZenClient.connect(address);
+                    ZenClient client = ZenClient.connect(address, PATIENCE);
                     client.send(String.join("", Zen.questions()));
                     clients.add(client);
                 }
                 for (ZenClient client : clients) {
                     for (String question : Zen.questions()) {
-                        assertThat(client.readAnswer()).as("answer to %s", question).isEqualTo(Zen.answer(question));
+                        assertThat(answer(client, question + " on a virtual thread")).as("answer to %s", question)
+                                .isEqualTo(Zen.answer(question));
                     }
                 }
             } finally {
@@ -138,7 +219,8 @@ class ContinuationZenServerTest {
                     client.close();
                 }
             }
-            assertThat(server.stats().threads().values()).as("threads that did the work: one virtual thread per client")
+            assertThat(server.stats().threads().values()).as("virtual threads that counted answers with"
+                    + " stats.answered() (the handler counts each answer it makes): one per client")
                     .filteredOn(name -> name.startsWith("client ")).hasSizeGreaterThanOrEqualTo(200);
         }
     }

@@ -31,7 +31,7 @@ final class LineReader {
      */
     // tag::read-line[]
     String readLine() throws IOException {
-        // BEGIN SOLUTION 5.7: return the first line in the buffer if there is one; otherwise read more (null at the end of the stream) and look again; refuse a full buffer with no line end
+        // BEGIN SOLUTION 5.7: return the first line in the buffer if there is one; otherwise read more (null at the end of the stream) and look again; refuse a line longer than maxLength, even with its end in the buffer, and a full buffer with no line end
         while (true) {
             for (int i = 0; i < buffer.position(); i++) {
                 if (buffer.get(i) == '\n') {

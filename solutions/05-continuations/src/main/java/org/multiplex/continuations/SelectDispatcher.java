@@ -223,7 +223,7 @@ public final class SelectDispatcher implements Io, AutoCloseable {
     // tag::pass[]
     /** One pass of the loop: run every ready fiber, then wait for channels and deadlines. */
     private void pass() throws IOException {
-        // BEGIN SOLUTION 5.1: run the ready fibers; select until the earliest deadline (or not at all if fibers are ready); resume fibers whose channel is ready or whose deadline passed; then let the yielded run again
+        // BEGIN SOLUTION 5.1: run the inbox (drainInbox()) and the ready fibers; return if stopping or no fiber is left; select until the earliest deadline (or not at all if fibers are ready); resume fibers whose channel is ready or whose deadline passed; then let the yielded run again
         drainInbox();
         for (Fiber fiber; (fiber = ready.poll()) != null; ) {
             resume(fiber);

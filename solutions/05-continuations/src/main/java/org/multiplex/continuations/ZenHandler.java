@@ -70,7 +70,7 @@ final class ZenHandler extends BaseRequestHandler {
      * called anew for every read, so it runs compiled as soon as the JIT has compiled it.
      */
     private void answerWhatArrived() throws IOException {
-        // BEGIN SOLUTION 5.6: answer every complete request into a new `out` buffer, writing it whenever it cannot take the longest answer; keep the unfinished rest at the front of `in`; write what is left
+        // BEGIN SOLUTION 5.6: answer every complete request (count each with stats.answered()) into a new `out` buffer, writing it whenever it cannot take the longest answer; keep the unfinished rest at the front of `in`; write what is left
         // A buffer for answers only while there are answers: parked in read, a connection
         // holds nothing but `in`.
         ByteBuffer out = ByteBuffer.allocate(OUT_BYTES);
