@@ -118,6 +118,16 @@ public final class DispatcherZenServer implements Server {
         return peakBufferedBytes.get();
     }
 
+    /**
+     * Returns how many passes the server's loop has run so far. While nothing can be done (no
+     * client sends, or every client that has answers waiting does not read them), a correct loop
+     * runs none; one that runs thousands a second spins.
+     */
+    public long passes() {
+        DispatcherLoop running = loop;
+        return running == null ? 0 : running.passes();
+    }
+
     /** Returns the most bytes one connection can ever hold in its buffers. */
     public static int bufferCap() {
         return ZenConnection.BUFFER_BYTES;

@@ -2,6 +2,7 @@ package org.multiplex.dispatcher;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 import static org.multiplex.dispatcher.Fixtures.runUntil;
 
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -55,6 +57,33 @@ class BufferedDispatcherTest {
         }
     }
 
+    private static final String WRITABLE_HINT = "writable() was true with nothing to send: the loop would wake for"
+            + " a write event at every pass and spin. Answer from state: bytes waiting, a connect pending, a close due";
+
+    /**
+     * Reads exactly as many bytes as were sent, and fails saying how many came if they stop coming:
+     * a test waits {@link Fixtures#PATIENCE} for the next bytes, never longer.
+     */
+    private static byte[] readAll(Socket client, int size, String hint) throws IOException {
+        client.setSoTimeout((int) Fixtures.PATIENCE.toMillis());
+        InputStream in = client.getInputStream();
+        byte[] got = new byte[size];
+        int n = 0;
+        try {
+            while (n < size) {
+                int r = in.read(got, n, size - n);
+                if (r < 0) {
+                    fail("the connection ended after %,d of the %,d bytes sent: %s", n, size, hint);
+                }
+                n += r;
+            }
+        } catch (SocketTimeoutException e) {
+            fail("%,d of the %,d bytes sent arrived, then nothing for %d s: %s", n, size,
+                    Fixtures.PATIENCE.toSeconds(), hint);
+        }
+        return got;
+    }
+
     private static byte[] pattern(int size) {
         byte[] bytes = new byte[size];
         for (int i = 0; i < size; i++) {
@@ -69,15 +98,21 @@ class BufferedDispatcherTest {
         try (DispatcherLoop loop = new DispatcherLoop(); LoopbackPair pair = LoopbackPair.open(4096)) {
             pair.server().setOption(StandardSocketOptions.SO_SNDBUF, 8192);
             Sender sender = new Sender(loop, pair.server());
-            assertThat(sender.writable()).as("writable() with nothing to send").isFalse();
-            assertThat(sender.send(ByteBuffer.wrap(data))).as("bytes send() says it took").isEqualTo(data.length);
-            assertThat(sender.buffered()).as("bytes left in the buffer after one send of 4 MB to a small socket")
-                    .isPositive();
-            assertThat(sender.writable()).as("writable() while bytes wait").isTrue();
+            assertThat(sender.writable()).withFailMessage(WRITABLE_HINT).isFalse();
+            assertThat(sender.send(ByteBuffer.wrap(data))).as("bytes send() says it took: all of them, the rest buffered").isEqualTo(data.length);
+            assertThat(sender.buffered()).withFailMessage("after one send() of 4 MB to a socket with small buffers,"
+                    + " nothing waits in the buffer, yet the socket cannot have taken it all: a partial write"
+                    + " must keep the rest. Does initiateSend keep what the socket did not take (compact, not"
+                    + " clear)?").isPositive();
+            assertThat(sender.writable()).withFailMessage("writable() was false while %,d bytes wait to be sent: they"
+                    + " would never go", sender.buffered()).isTrue();
             try (LoopThread _ = new LoopThread(loop)) {
-                byte[] got = pair.client().getInputStream().readNBytes(data.length);
-                assertThat(got.length).as("bytes received").isEqualTo(data.length);
-                assertThat(Arrays.mismatch(got, data)).as("index of the first byte that differs (-1: none)").isEqualTo(-1);
+                byte[] got = readAll(pair.client(), data.length, "does initiateSend keep the rest of a partial"
+                        + " write, and is the dispatcher writable() while bytes wait?");
+                int first = Arrays.mismatch(got, data);
+                assertThat(first).withFailMessage("the bytes arrived, but differ from those sent from byte %,d on:"
+                        + " a partial write must keep the unsent rest, in order, at the front of the buffer", first)
+                        .isEqualTo(-1);
                 await("writable() turns false once everything is sent").atMost(Fixtures.PATIENCE)
                         .until(() -> sender.drained);
             }
@@ -92,15 +127,25 @@ class BufferedDispatcherTest {
             Sender sender = new Sender(loop, pair.server());
             sender.send(ByteBuffer.wrap(data));
             sender.closeWhenDone();
-            assertThat(sender.isClosed()).as("closed while bytes still wait").isFalse();
+            String hint = "closeWhenDone() must close after the last byte, not before: deliver the close once the"
+                    + " buffer is empty";
+            assertThat(sender.isClosed()).withFailMessage("closeWhenDone() with %,d bytes still waiting closed the"
+                    + " connection at once: %s", sender.buffered(), hint).isFalse();
             try (LoopThread _ = new LoopThread(loop)) {
-                InputStream in = pair.client().getInputStream();
-                byte[] got = in.readNBytes(data.length);
+                byte[] got = readAll(pair.client(), data.length, hint);
                 assertThat(Arrays.mismatch(got, data)).as("index of the first byte that differs (-1: none)").isEqualTo(-1);
-                assertThat(in.read()).as("what the client reads after the last byte (-1: the end)").isEqualTo(-1);
+                int after;
+                try {
+                    after = pair.client().getInputStream().read();
+                } catch (SocketTimeoutException e) {
+                    after = -2;
+                }
+                assertThat(after).withFailMessage("after the last byte the connection was not closed within %d s"
+                        + " (read gave %d): once the buffer is empty after closeWhenDone(), initiateSend delivers"
+                        + " the close", Fixtures.PATIENCE.toSeconds(), after).isEqualTo(-1);
             }
-            assertThat(sender.isClosed()).as("closed").isTrue();
-            assertThat(sender.closes).as("handleClose calls").isEqualTo(1);
+            assertThat(sender.isClosed()).as("isClosed() once the last byte went after closeWhenDone()").isTrue();
+            assertThat(sender.closes).as("handleClose calls after closeWhenDone() (the close comes once)").isEqualTo(1);
         }
     }
 
@@ -112,14 +157,15 @@ class BufferedDispatcherTest {
             client.createSocket();
             client.connect((InetSocketAddress) server.getLocalSocketAddress());
             client.send(ByteBuffer.wrap("sent before the connection was made".getBytes(US_ASCII)));
-            runUntil(loop, () -> client.isConnected() && client.buffered() == 0, "the client connects and sends");
+            runUntil(loop, () -> client.isConnected() && client.buffered() == 0,
+                    "a client that sent while still connecting connects and sends: is a dispatcher writable() while"
+                            + " not yet connected, and does initiateSend wait until it is?");
             try (Socket accepted = server.accept()) {
                 Todo.closeWhenReached(accepted);
-                accepted.setSoTimeout(5000);
-                assertThat(new String(accepted.getInputStream().readNBytes(35), US_ASCII))
-                        .isEqualTo("sent before the connection was made");
+                byte[] got = readAll(accepted, 35, "bytes sent while connecting must wait in the buffer");
+                assertThat(new String(got, US_ASCII)).as("what the server read from a client that sent while still connecting").isEqualTo("sent before the connection was made");
             }
-            assertThat(client.writable()).as("writable() once connected with nothing to send").isFalse();
+            assertThat(client.writable()).withFailMessage(WRITABLE_HINT).isFalse();
         }
     }
 }

@@ -68,7 +68,10 @@ class LineOnlyReceiverTest {
     void hands_on_each_line_without_its_delimiter_however_the_bytes_are_cut() {
         receiver.makeConnection(transport);
         receive("hel", "lo\r", "\nworld\r\n\r\nthr", "ee\r\n");
-        assertThat(receiver.lines).containsExactly("hello", "world", "", "three");
+        assertThat(receiver.lines).withFailMessage("the pieces \"hel\" \"lo\\r\" \"\\nworld\\r\\n\\r\\nthr\""
+                + " \"ee\\r\\n\" gave the lines %s, not [hello, world, , three]: lines are cut across reads, and"
+                + " several come in one. Does dataReceived keep the unfinished rest, and join it to the next bytes?",
+                receiver.lines).containsExactly("hello", "world", "", "three");
         receive("a\nb\r\n");
         assertThat(receiver.lines).as("a lone \\n is not the delimiter \\r\\n").endsWith("a\nb");
     }
@@ -77,22 +80,34 @@ class LineOnlyReceiverTest {
     void accepts_a_line_of_the_maximum_length_and_loses_the_connection_at_a_longer_one() {
         receiver.makeConnection(transport);
         receive("0123456789\r", "\n");
-        assertThat(receiver.lines).as("a 10-byte line with a maximum of 10, its delimiter split").containsExactly("0123456789");
-        assertThat(transport.disconnecting).as("disconnecting after a line of the maximum length").isFalse();
+        assertThat(receiver.lines).withFailMessage("a 10-byte line, with maxLength() 10 and its delimiter cut in two,"
+                + " gave the lines %s: a line of exactly maxLength() is accepted", receiver.lines)
+                .containsExactly("0123456789");
+        assertThat(transport.disconnecting).withFailMessage("a line of exactly maxLength() (10) lost the connection:"
+                + " only a longer one goes to lineLengthExceeded").isFalse();
         receive("0123456789A\r\nafter\r\n");
-        assertThat(transport.disconnecting).as("disconnecting after an 11-byte line").isTrue();
-        assertThat(receiver.lines).as("lines handed on; none after the long one").containsExactly("0123456789");
+        assertThat(transport.disconnecting).withFailMessage("an 11-byte line, with maxLength() 10, did not lose the"
+                + " connection (lines handed on: %s): a line longer than maxLength() goes to lineLengthExceeded,"
+                + " whose default loses the connection, never to lineReceived", receiver.lines).isTrue();
+        assertThat(receiver.lines).withFailMessage("lines handed on %s: after a line longer than maxLength() went to"
+                + " lineLengthExceeded, no line may follow", receiver.lines).containsExactly("0123456789");
     }
 
     @Graded(task = "4.7", points = 1)
     void loses_the_connection_when_an_unfinished_line_is_too_long_already() {
         receiver.makeConnection(transport);
         receive("0123456789");
-        assertThat(transport.disconnecting).as("disconnecting after 10 bytes and no delimiter yet").isFalse();
+        assertThat(transport.disconnecting).withFailMessage("10 bytes, with no delimiter yet and maxLength() 10, lost"
+                + " the connection: that unfinished line may still end at maxLength()").isFalse();
         receive("\r");
-        assertThat(transport.disconnecting).as("disconnecting after 10 bytes and half a delimiter").isFalse();
+        assertThat(transport.disconnecting).withFailMessage("10 bytes and half a delimiter (\\r), with maxLength()"
+                + " 10, lost the connection: the \\r may begin the delimiter, and is not counted").isFalse();
         receive("A");
-        assertThat(transport.disconnecting).as("disconnecting once the unfinished line is 11 bytes").isTrue();
-        assertThat(receiver.lines).isEmpty();
+        assertThat(transport.disconnecting).withFailMessage("the pieces \"0123456789\" \"\\r\" \"A\": an unfinished"
+                + " line of 11 bytes with maxLength() 10 did not lose the connection. An unfinished line that is too"
+                + " long already goes to lineLengthExceeded too (if the pieces were cut and not kept, it never"
+                + " grows: keep the rest); else a client that never ends its line makes the receiver hold it all")
+                .isTrue();
+        assertThat(receiver.lines).as("lines handed on from an unfinished line").isEmpty();
     }
 }
