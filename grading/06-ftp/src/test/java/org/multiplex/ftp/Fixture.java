@@ -3,12 +3,15 @@ package org.multiplex.ftp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,8 @@ import java.util.Random;
 
 import javax.net.SocketFactory;
 
+import org.apache.commons.net.ProtocolCommandEvent;
+import org.apache.commons.net.ProtocolCommandListener;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
 import org.multiplex.kit.Todo;
@@ -33,12 +38,21 @@ final class Fixture implements AutoCloseable {
 
     static final String USER = "alice";
     static final String PASSWORD = "secret";
-    /** How long a client waits for a reply the server should send at once. */
-    static final Duration PATIENCE = Duration.ofSeconds(10);
+    /**
+     * How long a client waits for a reply, or the next bytes of a transfer, that a correct server
+     * sends at once: long enough for a loaded machine, short enough that a broken server fails fast.
+     */
+    static final Duration PATIENCE = Duration.ofSeconds(3);
+
+    /** The last fixture made: {@link Explained} names what its clients last sent and heard. */
+    private static volatile Fixture current;
 
     final Path root;
     final FtpServer server;
     final InetSocketAddress address;
+    /** What a Commons Net client of this fixture last sent, and the last reply it read. */
+    private volatile String lastSent = "nothing";
+    private volatile String lastReply = "nothing";
 
     Fixture(Path root) throws IOException {
         this(root, FtpServer.Config.DEFAULT_IDLE);
@@ -49,6 +63,13 @@ final class Fixture implements AutoCloseable {
         FtpServer.Config config = FtpServer.Config.of(root, Users.of(USER, PASSWORD)).withIdle(idle);
         server = new FtpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config);
         address = server.start();
+        current = this;
+    }
+
+    /** Says what the last Commons Net client sent and heard, for a message about a wait that ran out. */
+    static String lastExchange() {
+        Fixture fixture = current;
+        return fixture == null ? "" : "Commons Net had sent `" + fixture.lastSent + "` and last read `" + fixture.lastReply + "`";
     }
 
     /** Returns a Commons Net client, connected, logged in as the named user, binary, passive. */
@@ -70,12 +91,24 @@ final class Fixture implements AutoCloseable {
     FTPClient connect() throws IOException {
         FTPClient client = new FTPClient();
         client.setSocketFactory(new ClosedWhenStubReached());
+        client.addProtocolCommandListener(new ProtocolCommandListener() {
+            @Override
+            public void protocolCommandSent(ProtocolCommandEvent event) {
+                lastSent = shorten(event.getMessage());
+            }
+
+            @Override
+            public void protocolReplyReceived(ProtocolCommandEvent event) {
+                lastReply = shorten(event.getMessage());
+            }
+        });
         client.setConnectTimeout((int) PATIENCE.toMillis());
         client.setDefaultTimeout((int) PATIENCE.toMillis());
         client.setDataTimeout(PATIENCE);
         client.connect(address.getAddress(), address.getPort());
         client.setSoTimeout((int) PATIENCE.toMillis());
-        assertThat(client.getReplyCode()).as("the greeting: %s", client.getReplyString()).isEqualTo(220);
+        assertThat(client.getReplyCode()).as("the greeting, 220, that a new session starts with; it said: %s",
+                client.getReplyString()).isEqualTo(220);
         return client;
     }
 
@@ -100,6 +133,12 @@ final class Fixture implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** Cuts a command or reply to a length a message can show, on one line. */
+    static String shorten(String text) {
+        String line = text == null ? "nothing" : text.strip().replace("\r", "").replace('\n', ' ').replace("\0", "\\0");
+        return line.length() <= 80 ? line : line.substring(0, 80) + "...";
     }
 
     static void quit(FTPClient client) {
@@ -146,11 +185,40 @@ final class Fixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads a data connection to its end, as a client of stream mode does: the end of the file is
+     * the end of the connection.
+     *
+     * @param what what the bytes are, for the message if they never end
+     */
+    static byte[] readToEnd(Socket data, String what) throws IOException {
+        data.setSoTimeout((int) PATIENCE.toMillis());
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        InputStream in = data.getInputStream();
+        byte[] chunk = new byte[64 * 1024];
+        try {
+            for (int n; (n = in.read(chunk)) > 0; ) {
+                got.write(chunk, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError(what + ": " + got.size() + " bytes came, then nothing for " + PATIENCE.toSeconds()
+                    + " s and no end of file. In stream mode the end of the file is the end of the data connection:"
+                    + " is it closed when the transfer is over?");
+        }
+        return got.toByteArray();
+    }
+
     /** A bare control connection: sends any bytes, and reads replies, multi-line ones whole. */
     static final class Control implements AutoCloseable {
+        /** What a message adds when the server closed the connection where a reply was due. */
+        static final String CLOSED = "an exception that leaves execute ends the session: a command that fails must get"
+                + " an error reply (500, 501, 550...) and the session go on";
+
         final Socket socket;
         private final BufferedReader in;
         private final OutputStream out;
+        /** The last command sent, as messages name it. */
+        private String last = "nothing (the greeting)";
 
         Control(InetSocketAddress address) throws IOException {
             socket = new Socket();
@@ -164,24 +232,51 @@ final class Fixture implements AutoCloseable {
         /** Connects, reads the greeting, and logs in. */
         static Control login(InetSocketAddress address, String user, String password) throws IOException {
             Control control = new Control(address);
-            control.expect(220);
-            control.send("USER " + user).expect(331);
-            control.send("PASS " + password).expect(230);
+            control.expect(220, "a session starts with the greeting 220");
+            control.check("USER " + user, 331, "USER asks for the password");
+            control.check("PASS " + password, 230, "the right password logs in");
             return control;
         }
 
         Control send(String line) throws IOException {
-            return sendBytes((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+            return sendBytes((line + "\r\n").getBytes(StandardCharsets.UTF_8), line);
         }
 
-        Control sendBytes(byte[] bytes) throws IOException {
+        /** Sends bytes; {@code what} names them in messages. */
+        Control sendBytes(byte[] bytes, String what) throws IOException {
+            last = shorten(what);
             out.write(bytes);
             out.flush();
             return this;
         }
 
-        /** Reads one reply, all its lines, and returns it; null if the server closed the connection. */
+        /**
+         * Reads one reply, all its lines, and returns it; null if the server closed the
+         * connection. Fails if none comes in time.
+         */
         String reply() throws IOException {
+            try {
+                return read();
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("sent `" + last + "` and waited " + socket.getSoTimeout() / 1000.0
+                        + " s: no reply came");
+            }
+        }
+
+        /** Returns the reply that comes within a while, or empty if none does. */
+        java.util.Optional<String> replyWithin(Duration wait) throws IOException {
+            int before = socket.getSoTimeout();
+            socket.setSoTimeout((int) wait.toMillis());
+            try {
+                return java.util.Optional.ofNullable(read());
+            } catch (SocketTimeoutException e) {
+                return java.util.Optional.empty();
+            } finally {
+                socket.setSoTimeout(before);
+            }
+        }
+
+        private String read() throws IOException {
             String first = in.readLine();
             if (first == null || first.length() < 4 || first.charAt(3) != '-') {
                 return first;
@@ -199,21 +294,66 @@ final class Fixture implements AutoCloseable {
 
         /** Reads one reply and checks its code. */
         String expect(int code) throws IOException {
-            String reply = reply();
-            assertThat(reply).as("the reply expected to start with %d", code).isNotNull().startsWith(code + "");
+            return expect(code, "");
+        }
+
+        /**
+         * Reads one reply and checks its code; a failure says what was sent, what came, and the
+         * hint.
+         */
+        String expect(int code, String hint) throws IOException {
+            String why = hint.isEmpty() ? "" : ": " + hint;
+            String reply;
+            try {
+                reply = read();
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("sent `" + last + "` and waited " + socket.getSoTimeout() / 1000.0 + " s for a "
+                        + code + " reply: none came" + why);
+            }
+            if (reply == null) {
+                throw new AssertionError("sent `" + last + "`, expected a " + code + " reply; the server closed the"
+                        + " connection instead" + why + (hint.isEmpty() ? ": " : ". ") + CLOSED);
+            }
+            if (!reply.startsWith(code + "")) {
+                throw new AssertionError("sent `" + last + "`, expected a " + code + " reply, got `" + shorten(reply)
+                        + "`" + why);
+            }
             return reply;
         }
 
-        /** Sends a command and returns the reply's code. */
+        /** Sends a command and checks its reply's code. */
+        String check(String line, int code, String hint) throws IOException {
+            return send(line).expect(code, hint);
+        }
+
+        /** Sends a command and returns the reply's code; fails if the server closes the connection instead. */
         int code(String line) throws IOException {
             String reply = send(line).reply();
-            assertThat(reply).as("the reply to %s", line).isNotNull();
+            if (reply == null) {
+                throw new AssertionError("sent `" + shorten(line) + "`; the server closed the connection instead of"
+                        + " replying: " + CLOSED);
+            }
             return Integer.parseInt(reply.substring(0, 3));
+        }
+
+        /** Checks that the server closes the connection now, with no more replies. */
+        void expectEnd(String hint) throws IOException {
+            String reply;
+            try {
+                reply = read();
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("after `" + last + "` the connection stayed open for "
+                        + socket.getSoTimeout() / 1000.0 + " s: " + hint);
+            }
+            if (reply != null) {
+                throw new AssertionError("after `" + last + "` came `" + shorten(reply) + "` where the connection should"
+                        + " end: " + hint);
+            }
         }
 
         /** Sends EPSV and opens the data connection it names. */
         Socket passive() throws IOException {
-            String reply = send("EPSV").expect(229);
+            String reply = send("EPSV").expect(229, "EPSV opens a passive listener and names its port");
             int port = Integer.parseInt(reply.replaceAll(".*\\(\\|\\|\\|(\\d+)\\|\\).*", "$1"));
             Socket data = new Socket();
             Todo.closeWhenReached(data);

@@ -8,10 +8,12 @@ import java.nio.file.attribute.FileTime;
 
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPFile;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiplex.kit.grading.Graded;
 
 /** Task 6.2: every path a client names stays inside the root, whatever it tries. */
+@ExtendWith(Explained.class)
 class RootFolderTest {
 
     @TempDir
@@ -22,26 +24,40 @@ class RootFolderTest {
     @Graded(task = "6.2", points = 3)
     void refuses_paths_that_climb_out_of_the_root() throws Exception {
         Files.writeString(outside.resolve("secret.txt"), "not for you");
+        Files.writeString(root.resolve("a.txt"), "alpha");
         String climb = "../".repeat(root.getNameCount()) + outside.toString().substring(1) + "/secret.txt";
+        String above = "a `..` with nothing left to pop climbs above the root: RootFolder.virtual must refuse it"
+                + " (NoSuchFileException, 550)";
         try (Fixture ftp = new Fixture(root);
              Fixture.Control control = Fixture.Control.login(ftp.address, Fixture.USER, Fixture.PASSWORD)) {
-            for (String path : new String[] {"../../etc/passwd", "/../../etc/passwd", climb, "/etc/passwd",
-                    outside.resolve("secret.txt").toString()}) {
-                assertThat(control.code("RETR " + path)).as("the reply to RETR %s", path).isEqualTo(550);
-                assertThat(control.code("SIZE " + path)).as("the reply to SIZE %s", path).isEqualTo(550);
+            for (String path : new String[] {"../../etc/passwd", "/../../etc/passwd", climb}) {
+                control.check("SIZE " + path, 550, above);
+                control.check("RETR " + path, 550, above);
+            }
+            for (String path : new String[] {"/etc/passwd", outside.resolve("secret.txt").toString()}) {
+                control.check("SIZE " + path, 550, "an absolute path starts at the root, so " + path + " is not there");
+                control.check("RETR " + path, 550, "an absolute path starts at the root, so " + path + " is not there");
             }
             for (String path : new String[] {"/..", "..", "../..", "/../tmp"}) {
-                assertThat(control.code("CWD " + path)).as("the reply to CWD %s", path).isEqualTo(550);
-                assertThat(control.send("PWD").expect(257)).as("PWD after CWD %s", path).startsWith("257 \"/\"");
+                control.check("CWD " + path, 550, above);
+                assertThat(control.check("PWD", 257, "PWD after a refused CWD")).as("PWD after CWD %s, which must"
+                        + " leave the working folder at the root", path).startsWith("257 \"/\"");
             }
-            assertThat(control.code("CDUP")).as("the reply to CDUP at the root").isEqualTo(550);
-            assertThat(control.code("MKD ../escaped")).as("the reply to MKD ../escaped").isEqualTo(550);
-            assertThat(control.code("STOR ../escaped.txt")).as("the reply to STOR ../escaped.txt").isEqualTo(550);
-            assertThat(control.code("RNFR ../" + outside.getFileName() + "/secret.txt")).as("the reply to RNFR of a file outside")
-                    .isEqualTo(550);
+            control.check("CDUP", 550, "CDUP at the root; " + above);
+            control.check("MKD ../escaped", 550, above);
+            control.check("STOR ../escaped.txt", 550, above);
+            control.check("RNFR ../" + outside.getFileName() + "/secret.txt", 550, above);
+            // A NUL cuts a C string short, and Java's paths refuse it with an unchecked exception.
+            String nul = "a NUL byte in a path must be refused with 550 (RootFolder.virtual), and the session go on";
+            control.check("SIZE a.txt\0.jpg", 550, nul);
+            control.check("RETR a.txt\0.jpg", 550, nul);
+            control.check("CWD \0", 550, nul);
+            control.check("STOR new\0.txt", 550, nul);
+            control.check("NOOP", 200, "NOOP after all that: the session goes on");
         }
-        assertThat(root.getParent().resolve("escaped")).doesNotExist();
-        assertThat(root.getParent().resolve("escaped.txt")).doesNotExist();
+        assertThat(root.getParent().resolve("escaped")).as("a folder MKD ../escaped made outside the root").doesNotExist();
+        assertThat(root.getParent().resolve("escaped.txt")).as("a file STOR ../escaped.txt made outside the root")
+                .doesNotExist();
         assertThat(outside.resolve("secret.txt")).exists();
     }
 
@@ -52,23 +68,27 @@ class RootFolderTest {
         Files.createSymbolicLink(root.resolve("secret.txt"), outside.resolve("secret.txt"));
         Files.writeString(root.resolve("inside.txt"), "yours");
         Files.createSymbolicLink(root.resolve("alias.txt"), root.resolve("inside.txt"));
+        String links = "a symbolic link inside the root leads out of it: RootFolder.real must check the real path,"
+                + " every link followed (toRealPath), not the path as written";
+        String newFile = "a file not there yet lies in a folder reached through a link out of the root: RootFolder.real"
+                + " must check the real path of its folder";
         try (Fixture ftp = new Fixture(root);
              Fixture.Control control = Fixture.Control.login(ftp.address, Fixture.USER, Fixture.PASSWORD)) {
             for (String path : new String[] {"door/secret.txt", "secret.txt", "/door/../door/secret.txt"}) {
-                assertThat(control.code("RETR " + path)).as("RETR %s, through a link out of the root", path).isEqualTo(550);
-                assertThat(control.code("SIZE " + path)).as("SIZE %s, through a link out of the root", path).isEqualTo(550);
+                control.check("SIZE " + path, 550, links);
+                control.check("RETR " + path, 550, links);
             }
-            assertThat(control.code("CWD door")).as("CWD door, a link out of the root").isEqualTo(550);
-            assertThat(control.code("STOR door/planted.txt")).as("STOR door/planted.txt").isEqualTo(550);
-            assertThat(control.code("MKD door/planted")).as("MKD door/planted").isEqualTo(550);
-            assertThat(control.code("DELE door/secret.txt")).as("DELE door/secret.txt").isEqualTo(550);
-            assertThat(control.code("MLST door/secret.txt")).as("MLST door/secret.txt").isEqualTo(550);
-            assertThat(control.code("MLST secret.txt")).as("MLST secret.txt, a link out of the root").isEqualTo(550);
-            assertThat(control.send("SIZE alias.txt").expect(213)).as("SIZE alias.txt, a link inside the root")
-                    .isEqualTo("213 5");
+            control.check("CWD door", 550, links);
+            control.check("DELE door/secret.txt", 550, links);
+            control.check("MLST door/secret.txt", 550, links);
+            control.check("MLST secret.txt", 550, links);
+            control.check("MKD door/planted", 550, newFile);
+            control.check("STOR door/planted.txt", 550, newFile);
+            assertThat(control.check("SIZE alias.txt", 213, "alias.txt is a link to a file inside the root, which"
+                    + " must work")).as("SIZE alias.txt").isEqualTo("213 5");
         }
-        assertThat(outside.resolve("planted.txt")).doesNotExist();
-        assertThat(outside.resolve("planted")).doesNotExist();
+        assertThat(outside.resolve("planted.txt")).as("a file planted outside the root; " + newFile).doesNotExist();
+        assertThat(outside.resolve("planted")).as("a folder made outside the root; " + newFile).doesNotExist();
         assertThat(outside.resolve("secret.txt")).exists();
     }
 

@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,30 +19,44 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.multiplex.ftp.Fixture.Control;
 import org.multiplex.kit.grading.Graded;
 
 /** Task 6.5: STOR and APPE store what arrives, byte for byte, in every type and mode. */
+@ExtendWith(Explained.class)
 class StoreTest {
 
     @TempDir
     Path root;
 
-    @Graded(task = "6.5", points = 4)
+    @Graded(task = "6.5", points = 3)
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void uploads_a_50_mb_file_byte_for_byte() throws Exception {
         byte[] bytes = new byte[50 * 1024 * 1024];
         new Random(51).nextBytes(bytes);
+        String whole = "in stream mode only the end of the stream (a read of -1) ends the file; a read may bring any"
+                + " number of bytes, and each must be stored";
         try (Fixture ftp = new Fixture(root)) {
             FTPClient client = ftp.login();
             try {
-                assertThat(client.storeFile("big.bin", new ByteArrayInputStream(bytes)))
-                        .as("STOR big.bin: %s", client.getReplyString()).isTrue();
+                boolean stored;
+                try {
+                    stored = client.storeFile("big.bin", new ByteArrayInputStream(bytes));
+                } catch (IOException e) {
+                    if (e instanceof SocketTimeoutException) {
+                        throw e;
+                    }
+                    throw new AssertionError("STOR big.bin (50 MB): the data connection broke while Commons Net was"
+                            + " still sending (" + e.getMessage() + "); the server stopped reading early: " + whole);
+                }
+                assertThat(stored).as("STOR big.bin (50 MB): %s; " + whole, client.getReplyString()).isTrue();
             } finally {
                 Fixture.quit(client);
             }
         }
-        assertThat(Files.size(root.resolve("big.bin"))).as("size of the file stored").isEqualTo(bytes.length);
+        assertThat(Files.size(root.resolve("big.bin"))).as("size of the 50 MB file stored: " + whole).isEqualTo(bytes.length);
         assertThat(Fixture.sha256(Files.readAllBytes(root.resolve("big.bin")))).as("SHA-256 of the file stored")
                 .isEqualTo(Fixture.sha256(bytes));
     }
@@ -71,7 +87,8 @@ class StoreTest {
                 Fixture.quit(client);
             }
         }
-        assertThat(Files.readAllBytes(root.resolve("active.bin"))).as("active.bin on disk").isEqualTo(binary);
+        assertThat(Fixture.sha256(Files.readAllBytes(root.resolve("active.bin")))).as("SHA-256 of active.bin on disk,"
+                + " stored after PORT").isEqualTo(Fixture.sha256(binary));
         assertThat(Files.readString(root.resolve("active.txt"))).as("active.txt on disk").isEqualTo(text);
     }
 
@@ -121,9 +138,15 @@ class StoreTest {
                 Fixture.quit(client);
             }
         }
-        assertThat(Files.readAllBytes(root.resolve("half.bin"))).as("half.bin, resumed at 80000").isEqualTo(bytes);
-        assertThat(Files.readAllBytes(root.resolve("log.bin"))).as("log.bin, appended to").isEqualTo(bytes);
-        assertThat(Files.readAllBytes(root.resolve("log2.bin"))).isEqualTo(Arrays.copyOf(bytes, 10));
+        assertThat(Files.size(root.resolve("half.bin"))).as("size of half.bin, 80000 bytes, after REST 80000 and STOR of"
+                + " the other 120000").isEqualTo(bytes.length);
+        assertThat(Fixture.sha256(Files.readAllBytes(root.resolve("half.bin")))).as("SHA-256 of half.bin, resumed at 80000")
+                .isEqualTo(Fixture.sha256(bytes));
+        assertThat(Files.size(root.resolve("log.bin"))).as("size of log.bin, 1000 bytes, after APPE of 199000")
+                .isEqualTo(bytes.length);
+        assertThat(Fixture.sha256(Files.readAllBytes(root.resolve("log.bin")))).as("SHA-256 of log.bin, appended to")
+                .isEqualTo(Fixture.sha256(bytes));
+        assertThat(Files.readAllBytes(root.resolve("log2.bin"))).as("log2.bin, stored with no REST").isEqualTo(Arrays.copyOf(bytes, 10));
     }
 
     @Graded(task = "6.5", points = 2)
@@ -132,46 +155,83 @@ class StoreTest {
         new Random(3).nextBytes(bytes);
         try (Fixture ftp = new Fixture(root);
              Fixture.Control control = Fixture.Control.login(ftp.address, Fixture.USER, Fixture.PASSWORD)) {
-            assertThat(control.code("TYPE I")).isEqualTo(200);
-            assertThat(control.code("MODE B")).isEqualTo(200);
+            control.check("TYPE I", 200, "TYPE I");
+            control.check("MODE B", 200, "MODE B");
             try (Socket data = control.passive()) {
-                control.send("STOR blocks.bin").expect(150);
+                control.send("STOR blocks.bin").expect(150, "the data connection is open: 150");
                 DataOutputStream out = new DataOutputStream(data.getOutputStream());
-                for (int start = 0; start < bytes.length; start += 40_000) {
-                    int length = Math.min(40_000, bytes.length - start);
-                    out.writeByte(0);
-                    out.writeShort(length);
-                    out.write(bytes, start, length);
-                    // A restart marker: its bytes are the sender's bookmark, not the file's.
-                    out.writeByte(16);
-                    out.writeShort(3);
-                    out.write(new byte[] {'m', 'r', 'k'});
+                try {
+                    for (int start = 0; start < bytes.length; start += 40_000) {
+                        int length = Math.min(40_000, bytes.length - start);
+                        out.writeByte(0);
+                        out.writeShort(length);
+                        out.write(bytes, start, length);
+                        // A restart marker: its bytes are the sender's bookmark, not the file's.
+                        out.writeByte(16);
+                        out.writeShort(3);
+                        out.write(new byte[] {'m', 'r', 'k'});
+                    }
+                    out.writeByte(64);
+                    out.writeShort(0);
+                    out.flush();
+                } catch (IOException e) {
+                    throw new AssertionError("STOR in MODE B: the data connection broke while the client was still"
+                            + " sending blocks (" + e.getMessage() + "): receive must read each header, then exactly its"
+                            + " length, which may come in many reads, until the block marked end of file");
                 }
-                out.writeByte(64);
-                out.writeShort(0);
-                out.flush();
                 // In block mode the end of the file is a block, not the end of the connection.
-                control.expect(226);
+                control.expect(226, "the client sent blocks of 40000 bytes, restart markers among them, then a block"
+                        + " of descriptor 64 (end of file), and keeps the data connection open: receive must read each"
+                        + " header, then exactly its length (a block may come in many reads), and end at the block"
+                        + " marked end of file");
             }
         }
-        assertThat(Files.readAllBytes(root.resolve("blocks.bin"))).as("blocks.bin on disk").isEqualTo(bytes);
+        byte[] stored = Files.readAllBytes(root.resolve("blocks.bin"));
+        String markers = "receive must read each header, then exactly its length, which may come in many reads; and"
+                + " store no restart marker (descriptor 16): its bytes are the sender's bookmark, not the file's";
+        assertThat(stored.length).as("size of blocks.bin stored from blocks: " + markers).isEqualTo(bytes.length);
+        assertThat(Fixture.sha256(stored)).as("SHA-256 of blocks.bin stored from blocks").isEqualTo(Fixture.sha256(bytes));
     }
 
     @Graded(task = "6.5", points = 1)
     void answers_426_when_the_client_aborts_and_keeps_the_session() throws Exception {
         try (Fixture ftp = new Fixture(root);
              Fixture.Control control = Fixture.Control.login(ftp.address, Fixture.USER, Fixture.PASSWORD)) {
-            assertThat(control.code("TYPE I")).isEqualTo(200);
+            control.check("TYPE I", 200, "TYPE I");
             try (Socket data = control.passive()) {
-                control.send("STOR endless.bin").expect(150);
+                control.send("STOR endless.bin").expect(150, "the data connection is open: 150");
                 OutputStream out = data.getOutputStream();
                 out.write(new byte[100_000]);
                 out.flush();
-                control.send("ABOR");
-                assertThat(control.reply()).as("the reply that ends the aborted STOR").startsWith("426");
-                assertThat(control.reply()).as("the reply to ABOR").startsWith("226");
+                // The client keeps the data connection open: only ABOR ends the upload.
+                String abort = "ABOR during an upload whose client keeps the data connection open: ABOR must close the"
+                        + " data connection (dispatcher.close), which wakes the transfer's fiber; the transfer replies"
+                        + " 426, and only after it (join) ABOR's 226";
+                control.send("ABOR").expect(426, abort);
+                control.expect(226, abort);
             }
-            assertThat(control.code("NOOP")).as("NOOP after the abort").isEqualTo(200);
+            control.check("NOOP", 200, "NOOP after the abort");
+        }
+    }
+
+    @Graded(task = "6.5", points = 1)
+    void answers_an_upload_cut_by_a_reset_with_an_error_not_226() throws Exception {
+        try (Fixture ftp = new Fixture(root);
+             Fixture.Control control = Fixture.Control.login(ftp.address, Fixture.USER, Fixture.PASSWORD)) {
+            control.check("TYPE I", 200, "TYPE I");
+            try (Socket data = control.passive()) {
+                control.send("STOR cut.bin").expect(150, "the data connection is open: 150");
+                data.getOutputStream().write(new byte[100_000]);
+                // A reset, not an end of file: the upload broke off.
+                data.setSoLinger(true, 0);
+            }
+            String reply = control.reply();
+            assertThat(reply).as("the reply to STOR after its client reset the data connection: %s", Control.CLOSED)
+                    .isNotNull();
+            assertThat(reply).as("the reply to STOR whose client reset the data connection: a reset is no end of"
+                    + " file, the upload broke off; receive must let the IOException out, and the transfer replies 426")
+                    .startsWith("426");
+            control.check("NOOP", 200, "NOOP after the broken upload: the session goes on");
         }
     }
 }
