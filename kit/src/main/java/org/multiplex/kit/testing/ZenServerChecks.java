@@ -10,11 +10,15 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntSupplier;
 
@@ -218,34 +222,66 @@ public final class ZenServerChecks {
      */
     public static void answersEveryCompleteRequestOfClientsThatAttackAtOnce(InetSocketAddress address)
             throws Exception {
+        answersEveryCompleteRequestOfClientsThatAttackAtOnce(address, Chaos.DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * {@link #answersEveryCompleteRequestOfClientsThatAttackAtOnce(InetSocketAddress)}, each chaos
+     * client waiting at most {@code patience} for each answer; a failure names the client that
+     * failed.
+     *
+     * @param patience how long a chaos client waits for an answer, or for the server to close
+     */
+    public static void answersEveryCompleteRequestOfClientsThatAttackAtOnce(InetSocketAddress address,
+            Duration patience) throws Exception {
         String requests = "Beautiful is better than?Explicit is better than?Simple is better than?";
         List<String> answers = List.of("Ugly.", "Implicit.", "Complex.");
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
              IdleCrowd idle = IdleCrowd.open(address, 100)) {
-            List<Future<?>> attacks = List.of(
-                    pool.submit(() -> assertThat(Chaos.sendByteByByte(address, requests))
-                            .as("answers to requests sent one byte per write").isEqualTo(answers)),
-                    pool.submit(() -> assertThat(Chaos.pipeline(address, Zen.questions().subList(0, 3)))
-                            .as("answers to requests sent in one write").isEqualTo(answers)),
-                    pool.submit(() -> assertThat(Chaos.fragmented(address, requests.repeat(20), 11))
-                            .as("answers to requests cut at random places").hasSize(60)
-                            .containsSequence(answers)),
-                    pool.submit(() -> assertThat(Chaos.halfClose(address, requests))
-                            .as("what a half-closing client reads until the end").isEqualTo(String.join("", answers))),
-                    pool.submit(() -> assertThat(Chaos.nonText(address, 5))
-                            .as("answer to bytes that are not text").isEqualTo(Zen.UNKNOWN)),
-                    pool.submit(() -> assertThat(Chaos.oversized(address, 8 * Zen.MAX_REQUEST_BYTES).closed())
-                            .as("the connection of a request that never ends is closed").isTrue()),
-                    pool.submit(() -> {
-                        Chaos.reset(address, "Simple is");
-                        return null;
-                    }));
-            for (Future<?> attack : attacks) {
-                attack.get(30, TimeUnit.SECONDS);
+            Map<String, Future<?>> attacks = new LinkedHashMap<>();
+            attacks.put("sending one byte per write", pool.submit(() -> assertThat(
+                    Chaos.sendByteByByte(address, requests, patience))
+                    .as("answers to requests sent one byte per write").isEqualTo(answers)));
+            attacks.put("sending 3 requests in one write", pool.submit(() -> assertThat(
+                    Chaos.pipeline(address, Zen.questions().subList(0, 3), patience))
+                    .as("answers to requests sent in one write").isEqualTo(answers)));
+            attacks.put("sending 60 requests cut at random places", pool.submit(() -> assertThat(
+                    Chaos.fragmented(address, requests.repeat(20), 11, patience))
+                    .as("answers to requests cut at random places").hasSize(60).containsSequence(answers)));
+            attacks.put("half-closing after 3 requests", pool.submit(() -> assertThat(
+                    Chaos.halfClose(address, requests, patience))
+                    .as("what a half-closing client reads until the end").isEqualTo(String.join("", answers))));
+            attacks.put("sending bytes that are not text", pool.submit(() -> assertThat(
+                    Chaos.nonText(address, 5, patience))
+                    .as("answer to bytes that are not text").isEqualTo(Zen.UNKNOWN)));
+            attacks.put("sending a request that never ends", pool.submit(() -> assertThat(
+                    Chaos.oversized(address, 8 * Zen.MAX_REQUEST_BYTES, patience).closed())
+                    .as("the connection of a request that never ends is closed").isTrue()));
+            attacks.put("resetting its connection", pool.submit(() -> {
+                Chaos.reset(address, "Simple is", patience);
+                return null;
+            }));
+            for (Map.Entry<String, Future<?>> attack : attacks.entrySet()) {
+                String who = "beside 100 idle connections, the chaos client " + attack.getKey();
+                try {
+                    attack.getValue().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    throw new AssertionError(who + " failed (is each client served apart from the others, the idle"
+                            + " ones too?): " + (cause instanceof AssertionError ? cause.getMessage()
+                            : cause.getClass().getSimpleName() + ": " + cause.getMessage()), cause);
+                } catch (TimeoutException e) {
+                    throw new AssertionError(who + " had not finished after 30 s (is each client served apart"
+                            + " from the others, the idle ones too?)", e);
+                }
             }
             assertThat(idle.size()).as("idle connections held meanwhile").isEqualTo(100);
-            try (ZenClient after = ZenClient.connect(address)) {
+            try (ZenClient after = ZenClient.connect(address, patience)) {
                 assertThat(after.ask("Simple is better than?")).as("an answer after the attacks").isEqualTo("Complex.");
+            } catch (IOException e) {
+                throw new AssertionError("a client that came after the chaos clients had left asked \"Simple is better"
+                        + " than?\" and got no answer (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + "): does the server still accept and serve new clients?", e);
             }
         }
     }
