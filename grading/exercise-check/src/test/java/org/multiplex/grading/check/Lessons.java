@@ -70,21 +70,43 @@ final class Lessons {
      * suite's classes, the tree's lesson classes, and the kit with its libraries.
      */
     static String classPath(String slug, String tree) throws IOException {
+        return classPath(slug, ROOT.resolve(tree).resolve(slug).resolve("target/classes"), List.of());
+    }
+
+    /**
+     * Returns the class path of a child JVM that runs a lesson's suite: the suite's classes and
+     * any more test classes given, the lesson's classes from the given folder, the reference code
+     * of the lessons it builds on, and the kit with its libraries.
+     */
+    static String classPath(String slug, Path lessonClasses, List<Path> moreTests) throws IOException {
         List<String> entries = new ArrayList<>();
         entries.add(ROOT.resolve("grading").resolve(slug).resolve("target/test-classes").toString());
-        entries.add(ROOT.resolve(tree).resolve(slug).resolve("target/classes").toString());
-        // What the lesson builds on is the reference code: only the lesson's own stubs may fail it.
+        moreTests.forEach(p -> entries.add(p.toString()));
+        entries.add(lessonClasses.toString());
+        // What the lesson builds on is the reference code: only the lesson's own code may fail it.
         for (String earlier : buildsOn(slug)) {
             entries.add(ROOT.resolve("solutions").resolve(earlier).resolve("target/classes").toString());
         }
+        entries.addAll(kitClassPath());
+        return String.join(File.pathSeparator, entries);
+    }
+
+    /**
+     * Returns the kit and the libraries of the suites, never a lesson module: those come from the
+     * folders a caller names, whether the check's own dependencies are the reactor's folders or
+     * installed jars.
+     */
+    static List<String> kitClassPath() throws IOException {
         Path listed = Path.of(System.getProperty("kit.classpath"));
+        List<String> entries = new ArrayList<>();
         for (String entry : Files.readString(listed).strip().split(File.pathSeparator)) {
-            // Lesson modules come from the lines above, never from the check's own dependencies.
             Path p = Path.of(entry).toAbsolutePath().normalize();
-            if (!p.startsWith(ROOT) || p.startsWith(ROOT.resolve("kit"))) {
+            boolean courseModule = p.startsWith(ROOT) ? !p.startsWith(ROOT.resolve("kit"))
+                    : p.toString().contains("/org/multiplex/") && !p.toString().contains("/org/multiplex/kit/");
+            if (!courseModule) {
                 entries.add(entry);
             }
         }
-        return String.join(File.pathSeparator, entries);
+        return entries;
     }
 }

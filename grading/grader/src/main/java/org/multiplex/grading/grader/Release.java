@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * Makes what students receive: the course without {@code solutions/}, hidden suites or the
+ * Makes what students receive: the course without {@code solutions/}, hidden suites, pitfall catalogues or the
  * instructor's tools (grader, generator, exercise check), with poms that build without them, and
  * lesson texts without their includes of reference code, and a README for students only.
  */
@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 final class Release implements Callable<Integer> {
 
     /** What students never receive, relative to the course root. */
-    static final List<String> LEFT_OUT = List.of("solutions", "grading/hidden", "grading/grader",
+    static final List<String> LEFT_OUT = List.of("solutions", "grading/hidden", "grading/pitfalls", "grading/grader",
             "grading/generator", "grading/exercise-check", "grading/grade", ".ci");
 
     @Parameters(index = "0", paramLabel = "FOLDER", description = "where to write the release")
@@ -127,7 +127,8 @@ final class Release implements Callable<Integer> {
             }
             out.append(line.startsWith("| `exercises/NN-slug/` |")
                     ? "| `exercises/NN-slug/` | your code: each lesson's code, with stubs for you to fill in"
-                    : line.replace("the graded suite of each lesson, the exercise generator and the exercise check",
+                    : line.replace("the graded suite of each lesson, its hidden suite and pitfall catalogue, the exercise generator,"
+                            + " the exercise check and the grader",
                             "the graded suite of each lesson")).append('\n');
         }
         return out.substring(0, out.length() - 1);
