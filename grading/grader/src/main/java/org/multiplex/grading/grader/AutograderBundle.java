@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Makes a Gradescope autograder zip: {@code setup.sh} and {@code run_autograder} at its top, and
- * the instructor's course (without solutions) under {@code course/}, graded by this same grader.
+ * the instructor's course (without solutions) under {@code course/}, graded by this same grader,
+ * which contains the submission with bubblewrap as it does on the instructor's machine.
  */
 @Command(name = "autograder", mixinStandardHelpOptions = true,
         description = "Writes a Gradescope autograder zip (setup.sh, run_autograder, the course with hidden suites).")
@@ -93,7 +94,8 @@ final class AutograderBundle implements Callable<Integer> {
                 root=${AUTOGRADER:-/autograder}
                 if [ -z "$SKIP_INSTALL" ]; then
                   apt-get update
-                  apt-get install -y --no-install-recommends openjdk-25-jdk-headless maven git
+                  # bubblewrap: the grader runs the submission's build and tests in a sandbox of their own.
+                  apt-get install -y --no-install-recommends openjdk-25-jdk-headless maven git bubblewrap
                 fi
                 # A zip keeps no file modes: the script Gradescope runs for each submission must be executable.
                 chmod +x "$root/source/run_autograder"

@@ -4,8 +4,9 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 
 import java.io.PrintStream;
 import java.lang.reflect.Method;
-import java.net.InetAddress;
-import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -21,10 +22,11 @@ import org.multiplex.kit.grading.ScoreListener;
 
 /**
  * Runs in the child JVM: runs the given graded tests and reports each start and finish, one line
- * each, on a loopback connection to the grader, which opened it for this child alone before any
- * submitted code ran. The grader keeps the score; nothing this JVM writes to disk counts.
+ * each, on a Unix socket to the grader, connected before any submitted code ran (the grader
+ * hears the first connection only). The grader keeps the score; nothing this JVM writes to disk
+ * counts, and a line out of the protocol's order voids the whole report.
  *
- * <p>Arguments: the grader's port, then the tests as {@code class#method}.
+ * <p>Arguments: the grader's socket, then the tests as {@code class#method}.
  */
 public final class ChildMain {
 
@@ -32,8 +34,8 @@ public final class ChildMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0]));
-        PrintStream events = new PrintStream(socket.getOutputStream(), true, StandardCharsets.UTF_8);
+        SocketChannel socket = SocketChannel.open(UnixDomainSocketAddress.of(args[0]));
+        PrintStream events = new PrintStream(Channels.newOutputStream(socket), true, StandardCharsets.UTF_8);
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
         for (int i = 1; i < args.length; i++) {
             // By the method itself, not its name: a test with parameters (a @TempDir) is not
@@ -78,6 +80,8 @@ public final class ChildMain {
         public void executionSkipped(TestIdentifier id, String reason) {
             String key = key(id);
             if (key != null) {
+                // The grader hears no verdict for a test that did not start.
+                send("STARTED " + key);
                 send("FINISHED " + key + " FAILED 0 " + encode("skipped: " + reason));
             }
         }

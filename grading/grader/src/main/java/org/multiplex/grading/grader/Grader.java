@@ -88,7 +88,10 @@ public final class Grader {
             Files.createDirectories(outDir.resolve("logs"));
             Path scratch = Files.createTempDirectory("multiplex-grading");
             Grading grading = new Grading(course, slugs,
-                    new ChildJvm.Limits(Duration.ofSeconds(classSeconds), Duration.ofSeconds(testSeconds), heap), scratch);
+                    new ChildJvm.Limits(Duration.ofSeconds(classSeconds), Duration.ofSeconds(testSeconds), heap), scratch, outDir);
+            if (!grading.sandbox().contained()) {
+                System.out.println(grading.sandbox().warning());
+            }
             int atOnce = Math.max(1, Math.min(jobs, submissions.size()));
             Places places = Places.of(atOnce, !noPin);
             System.out.printf("Grading %d submission(s), lessons %s, %d at a time%s%n", submissions.size(), slugs, atOnce,

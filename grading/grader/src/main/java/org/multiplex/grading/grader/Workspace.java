@@ -11,14 +11,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A fresh copy of the course in which one submission is built: the instructor's pristine poms,
- * kit, exercises and suites (the hidden ones added to the public ones), with only the student's
- * lesson sources ({@code exercises/NN-slug/src/main/java}) put in. Tests, poms, the kit and any
- * results file a student edited or added never get in.
+ * kit, exercises and public suites, with only the student's lesson sources
+ * ({@code exercises/NN-slug/src/main/java}) put in. Tests, poms, the kit and any results file a
+ * student edited or added never get in; nor do the hidden suites' sources: their compiled classes
+ * (see {@link HiddenSuites}) join the class path of the test JVMs only.
  */
 final class Workspace {
 
@@ -58,7 +60,6 @@ final class Workspace {
         Files.copy(root.resolve("exercises/pom.xml"), dir.resolve("exercises/pom.xml"));
         for (String slug : lessons) {
             copyTree(course.suite(slug), dir.resolve("grading").resolve(slug));
-            copyTree(course.hiddenSuite(slug).resolve("src"), dir.resolve("grading").resolve(slug).resolve("src"));
         }
         // Every lesson's code, not only the graded ones': a lesson may build on another (lesson 6
         // runs on lesson 5's dispatcher), and is graded on the student's copy of it, as it builds
@@ -77,18 +78,23 @@ final class Workspace {
 
     /**
      * Builds one lesson on its own, as a student would: {@code mvn -o -q test-compile -Dlesson=N},
-     * and writes the class path its suite runs with.
+     * and writes the class path its suite runs with. The build runs in the sandbox too: it reads
+     * the local Maven repository and writes this workspace only.
      *
      * @return the build's output when it failed, or null when it succeeded
      */
-    String build(String slug, long timeoutSeconds) throws IOException, InterruptedException {
+    String build(String slug, long timeoutSeconds, Sandbox sandbox) throws IOException, InterruptedException {
         Path log = dir.resolve("build-" + slug + ".log");
-        Process mvn = new ProcessBuilder("mvn", "-o", "-q", "-B", "test-compile", "dependency:build-classpath",
-                "-Dlesson=" + Course.number(slug), "-Dmdep.outputFile=" + CLASS_PATH_FILE, "-Dmdep.includeScope=test")
+        List<String> command = sandbox.wrap(List.of("mvn", "-o", "-q", "-B", "test-compile", "dependency:build-classpath",
+                "-Dlesson=" + Course.number(slug), "-Dmdep.outputFile=" + CLASS_PATH_FILE, "-Dmdep.includeScope=test"),
+                dir, List.of(Sandbox.m2()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile());
+        // In the sandbox the user is nobody, whose home is no home: Maven is told where ~/.m2 is.
+        builder.environment().merge("MAVEN_OPTS", "-Duser.home=" + System.getProperty("user.home"), (a, b) -> a + " " + b);
+        Process mvn = builder.start();
         if (!mvn.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             ChildJvm.killTree(mvn);
             return "the build ran over " + timeoutSeconds + " s";
@@ -103,12 +109,15 @@ final class Workspace {
     }
 
     /**
-     * Returns the class path of a lesson's child JVM: the suite's compiled tests, then everything
-     * of the instructor's (the kit, the suite's libraries, the given libraries with the grader's
-     * own classes), and the student's compiled lessons last, so that a class a student names like
-     * one of the kit's, a library's or the grader's is never the one that runs.
+     * Returns the class path of a lesson's child JVM: the suite's compiled tests, public and
+     * hidden, then everything of the instructor's (the kit, the suite's libraries, the given
+     * libraries with the grader's own classes), and the student's compiled lessons last, so that a
+     * class a student names like one of the kit's, a library's or the grader's is never the one
+     * that runs.
+     *
+     * @param hidden the folder of the lesson's compiled hidden tests, if it has any
      */
-    List<String> classPath(String slug, List<String> libraries) throws IOException {
+    List<String> classPath(String slug, List<String> libraries, Optional<Path> hidden) throws IOException {
         Path exercises = dir.resolve("exercises");
         List<String> instructors = new ArrayList<>();
         List<String> students = new ArrayList<>();
@@ -125,6 +134,7 @@ final class Workspace {
         }
         List<String> entries = new ArrayList<>();
         entries.add(dir.resolve("grading").resolve(slug).resolve("target/test-classes").toString());
+        hidden.ifPresent(h -> entries.add(h.toString()));
         entries.addAll(instructors);
         entries.addAll(libraries);
         entries.addAll(students);
