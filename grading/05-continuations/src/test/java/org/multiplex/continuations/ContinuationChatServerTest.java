@@ -13,11 +13,12 @@ class ContinuationChatServerTest {
 
     private static final InetSocketAddress ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     /** How long a client waits for a line a correct server sends within milliseconds. */
-    private static final java.time.Duration PATIENCE = java.time.Duration.ofSeconds(4);
+    private static final java.time.Duration PATIENCE = java.time.Duration.ofSeconds(2);
 
     /** Runs a check against a server just started. */
     private static void check(Check check) throws Exception {
-        try (ContinuationChatServer server = new ContinuationChatServer(ANY_PORT)) {
+        ContinuationChatServer server = new ContinuationChatServer(ANY_PORT);
+        try (Fixtures.Closing closing = Fixtures.closing(server, "the check, once its chatters had left")) {
             InetSocketAddress address = server.start();
             check.run(new Target(address, server.stats(), server::chatters, ContinuationChatServer.MAX_LINE));
         }
@@ -75,7 +76,7 @@ class ContinuationChatServerTest {
      */
     private static void refusesAnOversizedLine(String sent, String hint) throws Exception {
         ContinuationChatServer server = new ContinuationChatServer(ANY_PORT);
-        try {
+        try (Fixtures.Closing closing = Fixtures.closing(server, hint)) {
             InetSocketAddress address = server.start();
             try (Client ann = new Client(address); Client bob = new Client(address)) {
                 ann.line("ann's welcome");
@@ -98,18 +99,6 @@ class ContinuationChatServerTest {
                             .endsWith(": still here");
                 }
             }
-        } finally {
-            closeWithin(server, hint);
-        }
-    }
-
-    /** Stops a server, and fails if its thread does not end: a fiber that never parks holds it. */
-    private static void closeWithin(ContinuationChatServer server, String hint) throws InterruptedException {
-        Thread closer = Thread.ofPlatform().daemon().start(server::close);
-        closer.join(PATIENCE.toMillis());
-        if (closer.isAlive()) {
-            throw new AssertionError("the server's thread did not stop within " + PATIENCE.toSeconds() + " s: a fiber"
-                    + " runs and never parks (a read into a buffer with no room returns 0 at once). After " + hint);
         }
     }
 
@@ -161,7 +150,8 @@ class ContinuationChatServerTest {
 
     @Graded(task = "5.8", points = 2)
     void drops_a_chatter_that_never_reads_and_keeps_the_others_talking() throws Exception {
-        try (ContinuationChatServer server = new ContinuationChatServer(ANY_PORT)) {
+        ContinuationChatServer server = new ContinuationChatServer(ANY_PORT);
+        try (Fixtures.Closing closing = Fixtures.closing(server, "a chatter that never read, and two others")) {
             InetSocketAddress address = server.start();
             try (java.net.Socket deaf = new java.net.Socket();
                  ChatServerChecks.Chatter ann = new ChatServerChecks.Chatter(address);

@@ -574,7 +574,6 @@ class DispatcherTest {
         try (LoopbackPair pair = LoopbackPair.open()) {
             dispatcher.start("prompt", () -> {
                 dispatcher.timeout(Duration.ofMillis(500));
-                dispatcher.write(pair.server(), ByteBuffer.wrap(new byte[] {'?'}));
                 ByteBuffer answer = ByteBuffer.allocate(1);
                 dispatcher.read(pair.server(), answer);
                 // The read ended in time: its deadline, 500 ms after it parked, must not fire
@@ -584,6 +583,9 @@ class DispatcherTest {
                 dispatcher.write(pair.server(), ByteBuffer.wrap(new byte[] {'!'}));
                 dispatcher.read(pair.server(), answer.clear());
             });
+            // Runs once the first fiber has parked in its read (one thread, fibers in the order
+            // started): the client answers only then, so that the read surely waited.
+            dispatcher.start("prompter", () -> dispatcher.write(pair.server(), ByteBuffer.wrap(new byte[] {'?'})));
             try (Running running = Running.run(dispatcher)) {
                 pair.client().setSoTimeout((int) Fixtures.patience().toMillis());
                 InputStream in = pair.client().getInputStream();

@@ -2,6 +2,8 @@ package org.multiplex.continuations;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,7 +24,118 @@ final class Fixtures {
     /** Whether a test of this run has already seen a dispatcher that never ended. */
     private static volatile boolean hungBefore;
 
+    /**
+     * How long a closed server's thread may take to end: a correct one ends within milliseconds;
+     * one that burns a CPU meanwhile fails after {@link #SPIN_WINDOW} already.
+     */
+    private static final Duration STOPPING = Duration.ofSeconds(5);
+    /**
+     * How long a closed server's thread is watched for spinning: a fifth of it on a CPU is a fiber
+     * that never parks (a thread that is stopping uses microseconds; one that spins gets a fifth of
+     * a CPU unless the machine is very loaded, and then fails after {@link #STOPPING}).
+     */
+    private static final Duration SPIN_WINDOW = Duration.ofMillis(1000);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private Fixtures() {
+    }
+
+    /** A server that {@link #closing} closes, and fails if its thread goes on: close() never hangs a test. */
+    @FunctionalInterface
+    interface Closing extends AutoCloseable {
+        @Override
+        void close() throws InterruptedException;
+    }
+
+    /**
+     * Returns what closes a server at the end of a try-with-resources block, as
+     * {@link #closeWithin} does; a failure of the block stays the test's message.
+     *
+     * @param after what the test did, for the message if the server does not stop
+     */
+    static Closing closing(SockServer server, String after) {
+        return () -> closeWithin(server, after);
+    }
+
+    /**
+     * Closes a server, and fails if its thread has not ended soon after: within about a second
+     * if the thread keeps a CPU busy meanwhile (a fiber that runs and never parks holds it, and
+     * close() would wait for it for ever), else after {@link #STOPPING}. A server that does not
+     * stop is left behind, never waited for.
+     *
+     * @param after what the test did, for the message
+     */
+    static void closeWithin(SockServer server, String after) throws InterruptedException {
+        Thread loop = threadOf(server);
+        Thread closer = Thread.ofPlatform().daemon().name("test-closer").start(server::close);
+        long start = System.nanoTime();
+        long windowStart = start;
+        long cpuAtWindowStart = cpuNanos(loop);
+        while (true) {
+            closer.join(100);
+            if (!closer.isAlive()) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - windowStart >= SPIN_WINDOW.toNanos()) {
+                long cpu = cpuNanos(loop);
+                if (cpuAtWindowStart >= 0 && cpu >= 0 && cpu - cpuAtWindowStart >= (now - windowStart) / 5) {
+                    abandon(server, closer);
+                    throw new AssertionError(String.format("closed, the server's thread had not stopped %.1f s later"
+                            + " and kept a CPU busy: a fiber runs and never parks, so the loop never gets back to"
+                            + " select (does read park when it gets 0 bytes into a buffer with room, and does a"
+                            + " reader refuse a full buffer rather than read into it again?). After %s",
+                            (now - start) / 1e9, after));
+                }
+                windowStart = now;
+                cpuAtWindowStart = cpu;
+            }
+            if (now - start >= STOPPING.toNanos()) {
+                abandon(server, closer);
+                throw new AssertionError("closed, the server's thread had not stopped " + STOPPING.toSeconds()
+                        + " s later: is a fiber blocked in a call that does not park (a blocking socket, a lock)?"
+                        + " After " + after);
+            }
+        }
+    }
+
+    /**
+     * Closes every channel of a server that will not stop, so that the fiber that holds its thread
+     * fails at its next read or write and the thread does not spin for the rest of the run, in the
+     * way of the tests that come after; waits a moment for that.
+     */
+    private static void abandon(SockServer server, Thread closer) throws InterruptedException {
+        try {
+            Object dispatcher = field(SockServer.class, "dispatcher").get(server);
+            java.nio.channels.Selector selector = (java.nio.channels.Selector) field(SelectDispatcher.class, "selector")
+                    .get(dispatcher);
+            for (java.nio.channels.SelectionKey key : java.util.List.copyOf(selector.keys())) {
+                key.channel().close();
+            }
+        } catch (ReflectiveOperationException | RuntimeException | java.io.IOException e) {
+            // The thread is left to spin: the tests after this one run slower, nothing worse.
+        }
+        closer.join(500);
+    }
+
+    private static java.lang.reflect.Field field(Class<?> type, String name) throws NoSuchFieldException {
+        java.lang.reflect.Field field = type.getDeclaredField(name);
+        field.setAccessible(true);
+        return field;
+    }
+
+    /** Returns the thread that runs a server's dispatcher, or null if there is none to find. */
+    private static Thread threadOf(SockServer server) {
+        try {
+            return (Thread) field(SockServer.class, "thread").get(server);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Returns the CPU time a thread has used, or -1 if unknown. */
+    private static long cpuNanos(Thread thread) {
+        return thread == null ? -1 : THREADS.getThreadCpuTime(thread.threadId());
     }
 
     /** Returns how long to wait for what should take milliseconds. */

@@ -72,8 +72,9 @@ public final class ChatServerChecks {
             try {
                 for (int i = 0; i < senders + listeners; i++) {
                     Chatter c = new Chatter(address);
-                    c.line("a welcome");
+                    // Closed in the end even if its welcome never comes.
                     all.add(c);
+                    c.line("a welcome");
                 }
                 // Wait until everyone has heard of everyone who came after them.
                 for (int i = 0; i < all.size(); i++) {
@@ -157,13 +158,16 @@ public final class ChatServerChecks {
             InetSocketAddress address = server.address();
             for (int round = 0; round < 5; round++) {
                 List<Chatter> crowd = new ArrayList<>();
-                for (int i = 0; i < 10; i++) {
-                    Chatter c = new Chatter(address);
-                    c.line("a welcome");
-                    crowd.add(c);
-                }
-                for (Chatter c : crowd) {
-                    c.reset();
+                try {
+                    for (int i = 0; i < 10; i++) {
+                        Chatter c = new Chatter(address);
+                        crowd.add(c);
+                        c.line("a welcome");
+                    }
+                } finally {
+                    for (Chatter c : crowd) {
+                        c.reset();
+                    }
                 }
                 eventually(() -> assertThat(server.chatters().getAsLong())
                         .as("chatters the server still counts 2 s after a crowd of 10 reset at once").isZero());

@@ -96,13 +96,27 @@ public final class ZenServerChecks {
      *                                 the other client is still connected
      */
     public static void shrugsOffAResetMidResponse(Target server, Runnable whileTheOtherIsConnected) throws IOException {
-        try (ZenClient other = ZenClient.connect(server.address())) {
+        shrugsOffAResetMidResponse(server, ZenClient.DEFAULT_TIMEOUT, Duration.ofSeconds(5), whileTheOtherIsConnected);
+    }
+
+    /**
+     * {@link #shrugsOffAResetMidResponse(Target, Runnable)}, waiting at most {@code patience} for
+     * each answer and for the server to count the reset.
+     */
+    public static void shrugsOffAResetMidResponse(Target server, Duration patience, Runnable whileTheOtherIsConnected)
+            throws IOException {
+        shrugsOffAResetMidResponse(server, patience, patience, whileTheOtherIsConnected);
+    }
+
+    private static void shrugsOffAResetMidResponse(Target server, Duration patience, Duration counted,
+            Runnable whileTheOtherIsConnected) throws IOException {
+        try (ZenClient other = ZenClient.connect(server.address(), patience)) {
             assertThat(other.ask("Simple is better than?")).isEqualTo("Complex.");
             try (Flood rude = Flood.of(server.address(), "?", 1_000_000)) {
                 rude.writeUntilBlocked();
                 rude.reset();
             }
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.stats().closedCount())
+            await().atMost(counted).untilAsserted(() -> assertThat(server.stats().closedCount())
                     .as("connections closed after the reset").isEqualTo(1));
             assertThat(other.ask("Beautiful is better than?")).as("the other client's answer after the reset")
                     .isEqualTo("Ugly.");
@@ -155,10 +169,23 @@ public final class ZenServerChecks {
 
     /** A client that pipelines, half-closes, and reads gets every answer, then the server closes. */
     public static void answersAHalfCloseThenCloses(Target server) throws IOException {
+        answersAHalfCloseThenCloses(server, ZenClient.DEFAULT_TIMEOUT, Duration.ofSeconds(5));
+    }
+
+    /**
+     * {@link #answersAHalfCloseThenCloses(Target)}, waiting at most {@code patience} for each read
+     * and for the server to count the connection closed.
+     */
+    public static void answersAHalfCloseThenCloses(Target server, Duration patience) throws IOException {
+        answersAHalfCloseThenCloses(server, patience, patience);
+    }
+
+    private static void answersAHalfCloseThenCloses(Target server, Duration patience, Duration counted)
+            throws IOException {
         try (Socket socket = new Socket()) {
             Todo.closeWhenReached(socket);
             socket.connect(server.address());
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout((int) patience.toMillis());
             StringBuilder sent = new StringBuilder();
             StringBuilder expected = new StringBuilder();
             for (int i = 0; i < 500; i++) {
@@ -169,7 +196,7 @@ public final class ZenServerChecks {
             socket.shutdownOutput();
             assertThat(new String(socket.getInputStream().readAllBytes(), US_ASCII))
                     .as("everything the server sent before closing").isEqualTo(expected.toString());
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.stats().openCount())
+            await().atMost(counted).untilAsserted(() -> assertThat(server.stats().openCount())
                     .as("connections open once the client has left").isZero());
         }
     }
@@ -198,18 +225,31 @@ public final class ZenServerChecks {
      * the middle of a request is counted; the others are served on.
      */
     public static void closesOnlyAnOversizedRequestAndCountsALeaver(Target server) throws IOException {
-        try (ZenClient other = ZenClient.connect(server.address());
-             ZenClient flooder = ZenClient.connect(server.address())) {
+        closesOnlyAnOversizedRequestAndCountsALeaver(server, ZenClient.DEFAULT_TIMEOUT, Duration.ofSeconds(5));
+    }
+
+    /**
+     * {@link #closesOnlyAnOversizedRequestAndCountsALeaver(Target)}, waiting at most
+     * {@code patience} for each answer or close and for the server to count the leaver.
+     */
+    public static void closesOnlyAnOversizedRequestAndCountsALeaver(Target server, Duration patience) throws IOException {
+        closesOnlyAnOversizedRequestAndCountsALeaver(server, patience, patience);
+    }
+
+    private static void closesOnlyAnOversizedRequestAndCountsALeaver(Target server, Duration patience, Duration counted)
+            throws IOException {
+        try (ZenClient other = ZenClient.connect(server.address(), patience);
+             ZenClient flooder = ZenClient.connect(server.address(), patience)) {
             try {
                 flooder.send("x".repeat(4 * Zen.MAX_REQUEST_BYTES));
             } catch (IOException closedWhileWriting) {
                 // The server may close before the last byte arrives: the behaviour wanted.
             }
             assertThat(flooder.serverClosed()).as("the flooder's connection was closed").isTrue();
-            try (ZenClient quitter = ZenClient.connect(server.address())) {
+            try (ZenClient quitter = ZenClient.connect(server.address(), patience)) {
                 quitter.send("Beautiful is better");
             }
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.stats().leftMidRequestCount())
+            await().atMost(counted).untilAsserted(() -> assertThat(server.stats().leftMidRequestCount())
                     .as("clients counted as leaving mid-request").isEqualTo(1));
             assertThat(other.ask("Explicit is better than?")).isEqualTo("Implicit.");
         }

@@ -14,9 +14,10 @@ class HiddenContinuationZenServerTest {
 
     @Graded(task = "5.6", points = 2)
     void answers_two_clients_whose_requests_interleave_byte_by_byte() throws Exception {
-        try (ContinuationZenServer server = new ContinuationZenServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        ContinuationZenServer server = new ContinuationZenServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        try (Fixtures.Closing closing = Fixtures.closing(server, "two clients sent their requests byte by byte")) {
             InetSocketAddress address = server.start();
-            java.time.Duration patience = java.time.Duration.ofSeconds(4);
+            java.time.Duration patience = java.time.Duration.ofSeconds(2);
             try (ZenClient a = ZenClient.connect(address, patience); ZenClient b = ZenClient.connect(address, patience)) {
                 String qa = "Beautiful is better than?";
                 String qb = "Readability counts?";
